@@ -1,0 +1,1 @@
+"""A headless CMS with a GraphQL API."""

@@ -1,0 +1,35 @@
+"""The typed context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from cms.api.loaders import Loaders
+from cms.errors import CMSError
+from cms.principal import ANONYMOUS, Viewer
+
+if TYPE_CHECKING:
+    from cms.runtime import Runtime
+
+
+@dataclass
+class Context:
+    """Who is asking, from where, and the request's loaders."""
+
+    runtime: Runtime
+    viewer: Viewer = ANONYMOUS
+    client_ip: str = "unknown"
+    request: Any = None
+    response: Any = None
+    # Set when the request carried a bad token: the request fails as UNAUTHENTICATED.
+    auth_error: CMSError | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.viewer)
+
+
+Info = StrawberryInfo[Context, None]

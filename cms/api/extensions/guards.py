@@ -1,0 +1,99 @@
+"""Query limits, parse and validation caches, error codes and debug SQL counts.
+
+One extension class, built once per app with its validation rules: Strawberry's own
+limiters build new rule classes per instance, which defeats the validation cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from graphql import GraphQLError, parse
+from graphql.validation import ValidationRule
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.max_aliases import MaxAliasesLimiter
+from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
+from strawberry.schema.schema import validate_document
+
+from cms.api.errors import client_error
+from cms.db.statements import count_statements
+from cms.settings import Limits
+
+_cached_parse = lru_cache(maxsize=512)(parse)
+_cached_validate = lru_cache(maxsize=512)(validate_document)
+
+
+def _too_complex(rule: type[ValidationRule]) -> type[ValidationRule]:
+    """The same rule, reporting its errors with code QUERY_TOO_COMPLEX."""
+
+    class TooComplex(rule):  # type: ignore[misc, valid-type]
+        def report_error(self, error: GraphQLError) -> None:
+            error.extensions = {**(error.extensions or {}), "code": "QUERY_TOO_COMPLEX"}
+            super().report_error(error)
+
+    return TooComplex
+
+
+def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
+    """The extension class for one schema: its rules are built here, once."""
+    rules = tuple(
+        _too_complex(rule)
+        for limiter in (
+            QueryDepthLimiter(max_depth=limits.max_depth),
+            MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        )
+        for rule in limiter.validation_rules
+    )
+    max_tokens = limits.max_tokens
+
+    class Guards(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            if not count_sql:
+                yield
+                self._mask_errors()
+                return
+            with count_statements() as counter:
+                yield
+            self.sql_count = counter.count
+            self._mask_errors()
+
+        def on_parse(self) -> Iterator[None]:
+            context = self.execution_context
+            if context.graphql_document is None and context.query:
+                try:
+                    context.graphql_document = _cached_parse(context.query, max_tokens=max_tokens)
+                except GraphQLError as error:
+                    if "tokens" in error.message:
+                        error.extensions = {"code": "QUERY_TOO_COMPLEX"}
+                    raise
+            yield
+
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            auth_error = getattr(context.context, "auth_error", None)
+            if auth_error is not None:
+                # A bad token fails the whole request; it never falls back to anonymous.
+                context.pre_execution_errors = [
+                    GraphQLError(auth_error.message, original_error=auth_error)
+                ]
+                yield
+                return
+            context.validation_rules = (*context.validation_rules, *rules)
+            context.pre_execution_errors = _cached_validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+            yield
+
+        def get_results(self) -> dict[str, Any]:
+            if count_sql:
+                return {"sql": {"count": getattr(self, "sql_count", 0)}}
+            return {}
+
+        def _mask_errors(self) -> None:
+            result = self.execution_context.result
+            if getattr(result, "errors", None):
+                result.errors = [client_error(error) for error in result.errors]
+
+    return Guards

@@ -1,0 +1,1 @@
+"""Query roots, one per domain, merged in cms.api.schema."""

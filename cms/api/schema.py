@@ -1,0 +1,41 @@
+"""The schema, assembled from per-domain roots; no import-time side effects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from cms.api.extensions.guards import build_guards
+from cms.api.queries.posts import PostQueries
+from cms.settings import Limits
+
+QUERY_ROOTS: tuple[type, ...] = (PostQueries,)
+MUTATION_ROOTS: tuple[type, ...] = ()
+SUBSCRIPTION_ROOTS: tuple[type, ...] = ()
+
+
+class CMSSchema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Unexpected errors are logged once, with their traceback, by the guards extension."""
+
+
+def build_schema(limits: Limits | None = None, *, count_sql: bool = False) -> CMSSchema:
+    limits = limits or Limits()
+    query = merge_types("Query", QUERY_ROOTS)
+    mutation = merge_types("Mutation", MUTATION_ROOTS) if MUTATION_ROOTS else None
+    subscription = merge_types("Subscription", SUBSCRIPTION_ROOTS) if SUBSCRIPTION_ROOTS else None
+    return CMSSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        extensions=[build_guards(limits, count_sql=count_sql)],
+        config=StrawberryConfig(relay_max_results=limits.max_page_size),
+    )
+
+
+def schema_sdl() -> str:
+    """The SDL committed as schema/schema.graphql."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,1 @@
+"""GraphQL object types: explicit projections of the models."""

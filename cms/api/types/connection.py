@@ -1,0 +1,57 @@
+"""Relay connections: `Connection[Post]` is named PostConnection in the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from cms.services.pagination import Page
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    node: NodeT
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    total: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        """How many items all pages hold together."""
+        return await self.total()
+
+    @classmethod
+    def from_page(
+        cls,
+        page: Page[Any],
+        to_node: Callable[[Any], NodeT],
+        total: Callable[[], Awaitable[int]] | None = None,
+    ) -> Connection[NodeT]:
+        edges = [
+            Edge(node=to_node(item), cursor=cursor)
+            for item, cursor in zip(page.items, page.cursors, strict=True)
+        ]
+        info = PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
+        return cls(edges=edges, page_info=info, total=total or page.count)

@@ -1,0 +1,93 @@
+"""The Post type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from cms.api.context import Info
+from cms.api.types.connection import Connection
+from cms.api.types.enums import PostStatusEnum
+from cms.services.pagination import PageRequest
+from cms.services.visibility import effective_status
+
+if TYPE_CHECKING:
+    from cms.api.types.comment import Comment
+    from cms.api.types.section import Section
+    from cms.api.types.story import Story
+
+SectionRef = Annotated["Section", strawberry.lazy("cms.api.types.section")]
+StoryRef = Annotated["Story", strawberry.lazy("cms.api.types.story")]
+CommentRef = Annotated["Comment", strawberry.lazy("cms.api.types.comment")]
+
+
+@strawberry.type
+class Post(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    title: str
+    excerpt: str
+    status: PostStatusEnum
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    like_count: int
+    view_count: int
+    comment_count: int = strawberry.field(description="Approved comments only.")
+
+    @classmethod
+    def from_model(cls, post: Any) -> Post:
+        return cls(
+            id=post.id,
+            slug=post.slug,
+            title=post.title,
+            excerpt=post.excerpt,
+            status=effective_status(post),
+            published_at=post.published_at,
+            created_at=post.created_at,
+            updated_at=post.updated_at,
+            like_count=post.like_count,
+            view_count=post.view_count,
+            comment_count=post.comment_count,
+        )
+
+    @strawberry.field
+    async def tags(self, info: Info) -> list[str]:
+        return await info.context.loaders.tags_by_post_id.load(self.id)
+
+    @strawberry.field(
+        description="In reading order; the lead (text before the first heading) has heading null."
+    )
+    async def sections(self, info: Info) -> list[SectionRef]:
+        from cms.api.types.section import Section
+
+        rows = await info.context.loaders.sections_by_post_id.load(self.id)
+        return [Section.from_model(row) for row in rows]
+
+    @strawberry.field(description="Every story of the post, in reading order.")
+    async def stories(self, info: Info) -> list[StoryRef]:
+        from cms.api.types.story import Story
+
+        rows = await info.context.loaders.stories_by_post_id.load(self.id)
+        return [Story.from_model(row) for row in rows]
+
+    @strawberry.field(description="Approved comments, oldest first (editors: all statuses).")
+    async def comments(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[CommentRef]:
+        from cms.api.types.comment import Comment
+
+        loaders = info.context.loaders
+        request = PageRequest(first=first, after=after, last=last, before=before)
+        page = await loaders.comment_page_by_post_id.load((self.id, request))
+        return Connection.from_page(
+            page, Comment.from_model, lambda: loaders.comment_total_by_post_id.load(self.id)
+        )

@@ -1,0 +1,80 @@
+"""The `cms` command line: the composition root for scripts and operators."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+
+from cms.db.lifecycle import database
+from cms.db.lifecycle import migrate as apply_migrations
+from cms.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="A headless CMS with a GraphQL API. Configure with CMS_* environment variables.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+SCHEMA_FILE = Path("schema/schema.graphql")
+
+
+def run_with_database(work: Callable[[], Awaitable[T]], settings: Settings | None = None) -> T:
+    """Run `work` with the database open, closing it however the work ends."""
+    settings = settings or Settings.from_env()
+
+    async def main() -> T:
+        async with database(settings.database_url):
+            return await work()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Interface to bind (default CMS_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default CMS_PORT or 8000)."),
+) -> None:
+    """Serve the GraphQL API and GraphiQL at /graphql."""
+    import uvicorn
+
+    from cms.http.app import create_app
+
+    settings = Settings.from_env()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the committed database migrations (safe to run again)."""
+    settings = Settings.from_env()
+    asyncio.run(apply_migrations(settings.database_url))
+    typer.echo(f"Migrated {settings.database_url.split('@')[-1]}")
+
+
+@app.command()
+def schema(
+    check: bool = typer.Option(False, "--check", help=f"Fail when {SCHEMA_FILE} is stale."),
+) -> None:
+    """Print the GraphQL schema (SDL) exported from the code."""
+    from cms.api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if not check:
+        sys.stdout.write(sdl)
+        return
+    if not SCHEMA_FILE.is_file() or SCHEMA_FILE.read_text(encoding="utf-8") != sdl:
+        typer.echo(f"{SCHEMA_FILE} is stale: run `cms schema > {SCHEMA_FILE}`.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{SCHEMA_FILE} is up to date.")

@@ -1,0 +1,1 @@
+"""Database configuration, lifecycle and migrations."""

@@ -1,0 +1,65 @@
+"""`create_app(settings)`: the Starlette application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route, WebSocketRoute
+
+from cms.api.schema import build_schema
+from cms.db.lifecycle import close_database, open_database
+from cms.db.statements import enable_statement_counting
+from cms.http.graphql import GraphQLEndpoint
+from cms.http.health import healthz, readyz
+from cms.runtime import Runtime
+from cms.settings import Settings
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The ASGI app; its lifespan opens the database and the runtime, and closes them."""
+    runtime = Runtime(settings)
+    if settings.debug:
+        enable_statement_counting()
+    schema = build_schema(settings.limits, count_sql=settings.debug)
+    graphql = GraphQLEndpoint(schema, runtime)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url)
+        try:
+            await runtime.start()
+            try:
+                yield
+            finally:
+                await runtime.stop()
+        finally:
+            await close_database()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    app = Starlette(
+        debug=False,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.schema = schema
+    return app

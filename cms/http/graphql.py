@@ -1,0 +1,47 @@
+"""The /graphql endpoint: GraphiQL, queries, mutations and subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from cms.api.context import Context
+from cms.api.schema import CMSSchema
+from cms.http.client_address import client_address
+from cms.principal import ANONYMOUS, Viewer
+from cms.runtime import Runtime
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    """Strawberry's ASGI app with the CMS's context: viewer, client address, loaders."""
+
+    def __init__(self, schema: CMSSchema, runtime: Runtime) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=runtime.settings.cors_origins,
+        )
+        self.runtime = runtime
+
+    async def authenticate(self, request: Request | WebSocket) -> Viewer:
+        """The viewer behind the request's bearer token; anonymous without one."""
+        return ANONYMOUS
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        settings = self.runtime.settings
+        peer = request.client.host if request.client else None
+        context = Context(
+            runtime=self.runtime,
+            viewer=await self.authenticate(request),
+            client_ip=client_address(peer, request.headers, settings.trusted_proxies),
+            request=request,
+            response=response if isinstance(response, Response) else None,
+        )
+        return context

@@ -1,0 +1,1 @@
+"""Import of plain-text articles."""

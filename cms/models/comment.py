@@ -1,0 +1,42 @@
+"""Threaded, moderated comments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields, timezone
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from cms.enums import CommentStatus
+
+if TYPE_CHECKING:
+    from cms.models.post import Post
+
+
+class Comment(Model):
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "cms.Post", related_name="comments", on_delete=fields.CASCADE
+    )
+    post_id: int
+    parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "cms.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
+    )
+    parent_id: int | None
+    depth = fields.IntField(default=0, db_default=0)
+    author = fields.CharField(max_length=80)
+    body = fields.TextField()
+    html = fields.TextField()
+    status = fields.CharEnumField(CommentStatus, max_length=16, default=CommentStatus.PENDING)
+    created_at = fields.DatetimeField(default=timezone.now)
+    # A hash of the client's address: rate limits and moderation, never shown.
+    client_key = fields.CharField(max_length=64, default="", db_default="")
+
+    class Meta:
+        table = "comment"
+        indexes = (
+            Index(fields=("post_id", "status", "created_at", "id"), name="comment_post_idx"),
+            Index(fields=("parent_id", "status", "created_at", "id"), name="comment_parent_idx"),
+            Index(fields=("status", "created_at", "id"), name="comment_queue_idx"),
+        )

@@ -1,0 +1,28 @@
+"""Previous versions of posts and sections, kept on every update."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from cms.models.post import Post
+
+
+class Revision(Model):
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "cms.Post", related_name="revisions", on_delete=fields.CASCADE
+    )
+    post_id: int
+    # Null for a revision of the post itself; the section's id otherwise.
+    section_id = fields.IntField(null=True)
+    editor = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    # The values before the update, by field name (only the fields that changed).
+    previous = fields.JSONField()
+
+    class Meta:
+        table = "revision"

@@ -1,0 +1,28 @@
+"""Ordered sections of a post: heading plus Markdown body."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from cms.models.post import Post
+
+
+class Section(Model):
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "cms.Post", related_name="sections", on_delete=fields.CASCADE
+    )
+    post_id: int
+    position = fields.IntField()
+    heading = fields.CharField(max_length=300, null=True)
+    body = fields.TextField()
+    # Rendered and sanitised from body at write time; never edited by hand.
+    html = fields.TextField()
+
+    class Meta:
+        table = "section"
+        unique_together = (("post", "position"),)

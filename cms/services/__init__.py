@@ -1,0 +1,1 @@
+"""Domain rules: visibility, validation, transactions. No GraphQL or HTTP here."""

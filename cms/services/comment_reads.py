@@ -1,0 +1,112 @@
+"""Reading comment threads in batches: the first page of many posts in one statement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import partial
+from typing import Literal
+
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from cms.models import Comment, CommentStatus
+from cms.principal import Viewer
+from cms.services.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    encode_cursor,
+    page_size,
+    paginate,
+)
+from cms.services.visibility import visible_comments
+
+OLDEST_FIRST = SortKey(("created_at", "id"), descending=False)
+NEWEST_FIRST = SortKey(("created_at", "id"), descending=True)
+ParentField = Literal["post_id", "parent_id"]
+_COLUMNS = "id, post_id, parent_id, depth, author, body, html, status, created_at, client_key"
+
+
+def _thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> QuerySet[Comment]:
+    """Top-level comments of a post, or the replies to a comment, the viewer may see."""
+    comments = visible_comments(viewer).filter(**{parent_field: parent_id})
+    return comments.filter(parent_id=None) if parent_field == "post_id" else comments
+
+
+def _status_sql(viewer: Viewer) -> str:
+    return "" if viewer.is_editor else f"AND status = '{CommentStatus.APPROVED.value}'"
+
+
+async def first_pages(
+    viewer: Viewer, parent_field: ParentField, parent_ids: list[int], first: int
+) -> dict[int, list[Comment]]:
+    """Up to first+1 comments of each parent, oldest first, in one window-function query."""
+    if not parent_ids:
+        return {}
+    # Only integers and constants are interpolated; no caller text reaches this SQL.
+    ids = ",".join(str(int(i)) for i in parent_ids)
+    top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
+    sql = f"""SELECT {_COLUMNS} FROM (
+        SELECT {_COLUMNS}, ROW_NUMBER() OVER (
+            PARTITION BY {parent_field} ORDER BY created_at, id) AS row_number
+        FROM comment WHERE {parent_field} IN ({ids}) {top_level} {_status_sql(viewer)}
+    ) AS ranked WHERE row_number <= {int(first) + 1} ORDER BY {parent_field}, created_at, id"""
+    grouped: dict[int, list[Comment]] = defaultdict(list)
+    for comment in await Comment.raw(sql):
+        grouped[getattr(comment, parent_field)].append(comment)
+    return grouped
+
+
+async def thread_counts(
+    viewer: Viewer, parent_field: ParentField, parent_ids: list[int]
+) -> dict[int, int]:
+    """How many comments each parent's thread holds, for totalCount."""
+    comments = visible_comments(viewer).filter(**{f"{parent_field}__in": parent_ids})
+    if parent_field == "post_id":
+        comments = comments.filter(parent_id=None)
+    rows = (
+        await comments.annotate(n=Count("id")).group_by(parent_field).values_list(parent_field, "n")
+    )
+    return {parent: n for parent, n in rows}
+
+
+async def _count_thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> int:
+    return (await thread_counts(viewer, parent_field, [parent_id])).get(parent_id, 0)
+
+
+async def thread_pages(
+    viewer: Viewer, parent_field: ParentField, keys: list[tuple[int, PageRequest]]
+) -> list[Page[Comment]]:
+    """Pages of several threads; first pages of the same size share one statement."""
+    results: dict[int, Page[Comment]] = {}
+    first_page_indexes: dict[int, list[int]] = defaultdict(list)
+    for index, (parent_id, request) in enumerate(keys):
+        if request.after or request.before or request.last is not None:
+            thread = _thread(viewer, parent_field, parent_id)
+            results[index] = await paginate(thread, OLDEST_FIRST, request, 20)
+        else:
+            first_page_indexes[page_size(request, 20)[0]].append(index)
+    for size, indexes in first_page_indexes.items():
+        parent_ids = sorted({keys[i][0] for i in indexes})
+        rows = await first_pages(viewer, parent_field, parent_ids, size)
+        for index in indexes:
+            parent_id = keys[index][0]
+            found = rows.get(parent_id, [])
+            results[index] = Page(
+                items=found[:size],
+                cursors=[encode_cursor(OLDEST_FIRST.values_of(c)) for c in found[:size]],
+                has_next=len(found) > size,
+                has_previous=False,
+                count=partial(_count_thread, viewer, parent_field, parent_id),
+            )
+    return [results[i] for i in range(len(keys))]
+
+
+async def comments_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Comment]:
+    return {c.id: c for c in await visible_comments(viewer).filter(id__in=list(ids))}
+
+
+async def moderation_queue(status: CommentStatus, request: PageRequest) -> Page[Comment]:
+    """Comments with this status, oldest first (editors only: checked by the caller)."""
+    return await paginate(Comment.filter(status=status), OLDEST_FIRST, request, 20)

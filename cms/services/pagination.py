@@ -1,0 +1,158 @@
+"""Keyset (cursor) pagination over Tortoise querysets.
+
+Cursors are opaque base64 strings holding the sort-key values of the row they point
+at, so a page boundary does not move when rows are inserted before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from cms.errors import InvalidInput
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """Fields a list is ordered by, the last one unique (the id)."""
+
+    fields: tuple[str, ...]
+    descending: bool
+
+    def order_by(self, reverse: bool = False) -> list[str]:
+        desc = self.descending != reverse
+        return [f"-{name}" if desc else name for name in self.fields]
+
+    def values_of(self, row: Any) -> list[Any]:
+        return [getattr(row, name) for name in self.fields]
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    count: Callable[[], Awaitable[int]] = field(repr=False)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, size: int, argument: str) -> list[Any]:
+    """The values in a cursor; BAD_USER_INPUT when it is not one of ours."""
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(plain, list) or len(plain) != size:
+            raise ValueError
+        return [datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v for v in plain]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
+        raise InvalidInput(
+            f"`{argument}` is not a valid cursor: pass a cursor from a previous page.",
+            field=argument,
+        ) from None
+
+
+def page_size(request: PageRequest, default: int = DEFAULT_PAGE_SIZE) -> tuple[int, bool]:
+    """The page size and whether it counts from the end; validates first/last."""
+    if request.first is not None and request.last is not None:
+        raise InvalidInput("Pass either `first` or `last`, not both.", field="first")
+    for name, value in (("first", request.first), ("last", request.last)):
+        if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+            raise InvalidInput(
+                f"`{name}` must be between 0 and {MAX_PAGE_SIZE}; got {value}.", field=name
+            )
+    if request.last is not None:
+        return request.last, True
+    return (request.first if request.first is not None else default), False
+
+
+def _beyond(key: SortKey, values: list[Any], forward: bool) -> Q:
+    """Rows strictly after `values` in the key's order (before, when not forward)."""
+    later = "lt" if key.descending == forward else "gt"
+    clauses: list[Q] = []
+    for i, name in enumerate(key.fields):
+        equal = {f: v for f, v in zip(key.fields[:i], values[:i], strict=True)}
+        clauses.append(Q(**equal, **{f"{name}__{later}": values[i]}))
+    return Q(*clauses, join_type="OR")
+
+
+async def paginate(
+    queryset: QuerySet[M], key: SortKey, request: PageRequest, default: int = DEFAULT_PAGE_SIZE
+) -> Page[M]:
+    """One page of `queryset` in the key's order, with one statement (+1 if counted)."""
+    size, from_end = page_size(request, default)
+    rows_query = queryset
+    if request.after:
+        after = decode_cursor(request.after, len(key.fields), "after")
+        rows_query = rows_query.filter(_beyond(key, after, forward=True))
+    if request.before:
+        before = decode_cursor(request.before, len(key.fields), "before")
+        rows_query = rows_query.filter(_beyond(key, before, forward=False))
+    rows = await rows_query.order_by(*key.order_by(reverse=from_end)).limit(size + 1)
+    more = len(rows) > size
+    rows = rows[:size]
+    if from_end:
+        rows.reverse()
+    return Page(
+        items=rows,
+        cursors=[encode_cursor(key.values_of(row)) for row in rows],
+        has_next=more if not from_end else request.before is not None,
+        has_previous=more if from_end else request.after is not None,
+        count=queryset.count,
+    )
+
+
+def page_of_list(
+    items: list[T], cursor_of: Callable[[T], list[Any]], request: PageRequest, size_of_key: int
+) -> Page[T]:
+    """Keyset paging over an already ordered in-memory list (search results)."""
+    size, from_end = page_size(request)
+    keys = [cursor_of(item) for item in items]
+    start, stop = 0, len(items)
+    if request.after:
+        after = decode_cursor(request.after, size_of_key, "after")
+        start = next((i for i, k in enumerate(keys) if k > after), len(items))
+    if request.before:
+        before = decode_cursor(request.before, size_of_key, "before")
+        stop = next((i for i, k in enumerate(keys) if k >= before), len(items))
+    window = list(range(start, stop))
+    chosen = window[-size:] if from_end else window[:size]
+    chosen = chosen if size else []
+
+    async def count() -> int:
+        return len(items)
+
+    first_index, end_index = (chosen[0], chosen[-1] + 1) if chosen else (start, start)
+    return Page(
+        items=[items[i] for i in chosen],
+        cursors=[encode_cursor(keys[i]) for i in chosen],
+        has_next=end_index < stop if not from_end else stop < len(items),
+        has_previous=first_index > start if from_end else start > 0,
+        count=count,
+    )

@@ -1,0 +1,48 @@
+"""Ranked full-text search: PostgreSQL tsvector + GIN, SQLite FTS5 (see migration 0002)."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.connection import get_connection
+
+MAX_MATCHES = 1000
+
+# Must stay identical to the indexed expression of migration 0002, or the index is unused.
+_PG_VECTOR = (
+    "(setweight(to_tsvector('english', coalesce(title, '')), 'A')"
+    " || setweight(to_tsvector('english', coalesce(excerpt, '')), 'B')"
+    " || to_tsvector('english', coalesce(search_text, '')))"
+)
+
+_PG_SQL = f"""SELECT id, ts_rank({_PG_VECTOR}, q) AS rank
+FROM post, websearch_to_tsquery('english', $1) AS q
+WHERE {_PG_VECTOR} @@ q
+ORDER BY rank DESC, id LIMIT {MAX_MATCHES}"""
+
+# bm25 is smaller for better matches; weights: title, excerpt, body.
+_SQLITE_SQL = f"""SELECT rowid AS id, -bm25(post_fts, 10.0, 4.0, 1.0) AS rank
+FROM post_fts WHERE post_fts MATCH ?
+ORDER BY rank DESC, id LIMIT {MAX_MATCHES}"""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fts5_query(text: str) -> str:
+    """Every word must match; each is quoted so FTS5 syntax in user input is inert."""
+    return " ".join(f'"{word}"' for word in _WORD.findall(text))
+
+
+async def ranked_post_ids(text: str) -> list[tuple[int, float]]:
+    """Ids of posts matching `text`, best first, with their rank (at most 1,000)."""
+    connection = get_connection("default")
+    if connection.capabilities.dialect == "postgres":
+        if not _WORD.search(text):
+            return []
+        rows = await connection.execute_query_dict(_PG_SQL, [text])
+    else:
+        query = _fts5_query(text)
+        if not query:
+            return []
+        rows = await connection.execute_query_dict(_SQLITE_SQL, [query])
+    return [(int(row["id"]), round(float(row["rank"]), 9)) for row in rows]

@@ -1,0 +1,51 @@
+"""Reading stories (writing lives in the editor services)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from tortoise.queryset import QuerySet
+
+from cms.models import Story, StoryKind
+from cms.principal import Viewer
+from cms.services.pagination import Page, PageRequest, SortKey, paginate
+from cms.services.visibility import visible_posts
+
+_NEWEST_FIRST = SortKey(("id",), descending=True)
+
+
+def _reading_key(story: Story) -> tuple[int, int, int]:
+    """Section position, then place in the section; stories without a section come first."""
+    section = story.section
+    return (section.position if section else -1, story.position, story.id)
+
+
+async def stories_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Story]]:
+    """Every story of each post, in reading order, in one statement for any number of posts."""
+    stories = await Story.filter(post_id__in=list(post_ids)).select_related("section")
+    grouped: dict[int, list[Story]] = defaultdict(list)
+    for story in sorted(stories, key=_reading_key):
+        grouped[story.post_id].append(story)
+    return grouped
+
+
+async def stories_by_section_ids(section_ids: Iterable[int]) -> dict[int, list[Story]]:
+    grouped: dict[int, list[Story]] = defaultdict(list)
+    for story in await Story.filter(section_id__in=list(section_ids)).order_by("position", "id"):
+        grouped[story.section_id or 0].append(story)
+    return grouped
+
+
+def visible_stories(viewer: Viewer, kind: StoryKind | None = None) -> QuerySet[Story]:
+    stories = Story.filter(post_id__in=visible_posts(viewer).values("id"))
+    return stories.filter(kind=kind) if kind else stories
+
+
+async def list_stories(viewer: Viewer, kind: StoryKind | None, request: PageRequest) -> Page[Story]:
+    """Stories of posts the viewer may see, newest first."""
+    return await paginate(visible_stories(viewer, kind), _NEWEST_FIRST, request)
+
+
+async def stories_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Story]:
+    return {s.id: s for s in await visible_stories(viewer).filter(id__in=list(ids))}

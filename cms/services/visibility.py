@@ -1,0 +1,55 @@
+"""Who may see which posts and comments: the one place these rules live."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise import timezone
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from cms.models import Comment, CommentStatus, Post, PostStatus
+from cms.principal import Viewer
+
+_LIVE = (PostStatus.PUBLISHED, PostStatus.SCHEDULED)
+
+
+def effective_status(post: Post, now: datetime | None = None) -> PostStatus:
+    """A scheduled post reads as PUBLISHED once its time has come, with no job needed."""
+    if post.status in _LIVE and post.published_at is not None:
+        live = post.published_at <= (now or timezone.now())
+        return PostStatus.PUBLISHED if live else PostStatus.SCHEDULED
+    return post.status
+
+
+def is_public(post: Post) -> bool:
+    return effective_status(post) == PostStatus.PUBLISHED
+
+
+def status_filter(status: PostStatus) -> Q:
+    """Rows whose effective status is `status`."""
+    now = timezone.now()
+    if status == PostStatus.PUBLISHED:
+        return Q(status__in=_LIVE, published_at__lte=now)
+    if status == PostStatus.SCHEDULED:
+        return Q(status__in=_LIVE, published_at__gt=now)
+    return Q(status=status)
+
+
+def visible_posts(viewer: Viewer, status: PostStatus | None = None) -> QuerySet[Post]:
+    """Posts the viewer may see; anonymous callers always get PUBLISHED ones."""
+    if not viewer.is_editor:
+        return Post.filter(status_filter(PostStatus.PUBLISHED))
+    if status is None:
+        return Post.all()
+    return Post.filter(status_filter(status))
+
+
+def visible_comments(viewer: Viewer) -> QuerySet[Comment]:
+    if viewer.is_editor:
+        return Comment.all()
+    return Comment.filter(status=CommentStatus.APPROVED)
+
+
+def can_see_comment(viewer: Viewer, comment: Comment) -> bool:
+    return viewer.is_editor or comment.status == CommentStatus.APPROVED

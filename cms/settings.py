@@ -1,0 +1,90 @@
+"""Configuration: read once from `CMS_*` environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite://./cms.sqlite3"
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """`KEY=value` lines of a `.env` file; comments and blank lines are skipped."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Query guards, page sizes and engagement rules."""
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_page_size: int = 100
+    comment_rate: str = "5/minute"
+    like_rate: str = "60/minute"
+    view_rate: str = "120/minute"
+    comment_max_links: int = 2
+    comment_duplicate_window_s: int = 300
+    comment_max_depth: int = 5
+    comment_blocklist: tuple[str, ...] = ()
+    hold_first_comment: bool = True
+    view_window_s: int = 1800
+    view_flush_interval_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process is configured with; built once and passed down."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+    cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment, falling back to `.env` in the working directory."""
+        env = {**_read_dotenv(Path(".env")), **(os.environ if environ is None else environ)}
+        limits = Limits(
+            max_depth=int(env.get("CMS_MAX_DEPTH", Limits.max_depth)),
+            max_aliases=int(env.get("CMS_MAX_ALIASES", Limits.max_aliases)),
+            comment_rate=env.get("CMS_COMMENT_RATE", Limits.comment_rate),
+            like_rate=env.get("CMS_LIKE_RATE", Limits.like_rate),
+            view_rate=env.get("CMS_VIEW_RATE", Limits.view_rate),
+            comment_blocklist=_csv(env.get("CMS_COMMENT_BLOCKLIST")),
+            hold_first_comment=not _flag(env.get("CMS_APPROVE_FIRST_COMMENT")),
+        )
+        return cls(
+            database_url=env.get("CMS_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            redis_url=env.get("CMS_REDIS_URL") or None,
+            host=env.get("CMS_HOST") or "127.0.0.1",
+            port=int(env.get("CMS_PORT") or 8000),
+            debug=_flag(env.get("CMS_DEBUG")),
+            cors_origins=_csv(env.get("CMS_CORS_ORIGINS")),
+            trusted_proxies=_csv(env.get("CMS_TRUSTED_PROXIES")),
+            limits=limits,
+        )
