@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from tortoise.connection import get_connection
 
@@ -46,3 +47,9 @@ async def ranked_post_ids(text: str) -> list[tuple[int, float]]:
             return []
         rows = await connection.execute_query_dict(_SQLITE_SQL, [query])
     return [(int(row["id"]), round(float(row["rank"]), 9)) for row in rows]
+
+
+def search_text_of(sections: Iterable[tuple[str | None, str]], quotes: Iterable[str]) -> str:
+    """What `post.search_text` holds: section headings and bodies, then story quotes."""
+    parts = [part for heading, body in sections for part in (heading, body) if part]
+    return "\n".join([*parts, *quotes])
