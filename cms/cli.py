@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import typer
 
+from cms.commands import articles
 from cms.db.lifecycle import database
 from cms.db.lifecycle import migrate as apply_migrations
 from cms.settings import Settings
@@ -78,3 +79,6 @@ def schema(
         typer.echo(f"{SCHEMA_FILE} is stale: run `cms schema > {SCHEMA_FILE}`.", err=True)
         raise typer.Exit(1)
     typer.echo(f"{SCHEMA_FILE} is up to date.")
+
+
+articles.register(app)

@@ -62,6 +62,7 @@ class Loaders:
     reply_page_by_comment_id: DataLoader = field(init=False)
     comment_total_by_post_id: DataLoader = field(init=False)
     reply_total_by_comment_id: DataLoader = field(init=False)
+    approved_comments_by_post_id: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         viewer = self.viewer
@@ -77,3 +78,6 @@ class Loaders:
         self.reply_page_by_comment_id = _threads(viewer, "parent_id")
         self.comment_total_by_post_id = _counts(viewer, "post_id")
         self.reply_total_by_comment_id = _counts(viewer, "parent_id")
+        self.approved_comments_by_post_id = _by_key(
+            comment_reads.approved_comments_by_post_ids, missing=list
+        )

@@ -9,11 +9,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from cms.api.extensions.guards import build_guards
+from cms.api.mutations.articles import ArticleMutations
 from cms.api.queries.posts import PostQueries
 from cms.settings import Limits
 
 QUERY_ROOTS: tuple[type, ...] = (PostQueries,)
-MUTATION_ROOTS: tuple[type, ...] = ()
+MUTATION_ROOTS: tuple[type, ...] = (ArticleMutations,)
 SUBSCRIPTION_ROOTS: tuple[type, ...] = ()
 
 

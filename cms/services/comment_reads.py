@@ -110,3 +110,12 @@ async def comments_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Comme
 async def moderation_queue(status: CommentStatus, request: PageRequest) -> Page[Comment]:
     """Comments with this status, oldest first (editors only: checked by the caller)."""
     return await paginate(Comment.filter(status=status), OLDEST_FIRST, request, 20)
+
+
+async def approved_comments_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
+    """Every approved comment of each post, replies included, oldest first."""
+    grouped: dict[int, list[Comment]] = defaultdict(list)
+    approved = Comment.filter(post_id__in=list(post_ids), status=CommentStatus.APPROVED)
+    for comment in await approved.order_by("created_at", "id"):
+        grouped[comment.post_id].append(comment)
+    return grouped

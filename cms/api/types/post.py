@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,6 +12,7 @@ from strawberry import relay
 from cms.api.context import Info
 from cms.api.types.connection import Connection
 from cms.api.types.enums import PostStatusEnum
+from cms.ingest.exporter import article_text
 from cms.services.pagination import PageRequest
 from cms.services.visibility import effective_status
 
@@ -73,6 +75,19 @@ class Post(relay.Node):
 
         rows = await info.context.loaders.stories_by_post_id.load(self.id)
         return [Story.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The post rendered back into the plain-text article format it can be "
+        "imported from."
+    )
+    async def text(self, info: Info) -> str:
+        loaders = info.context.loaders
+        sections, stories, comments = await asyncio.gather(
+            loaders.sections_by_post_id.load(self.id),
+            loaders.stories_by_post_id.load(self.id),
+            loaders.approved_comments_by_post_id.load(self.id),
+        )
+        return article_text(self, sections, stories, comments)
 
     @strawberry.field(description="Approved comments, oldest first (editors: all statuses).")
     async def comments(

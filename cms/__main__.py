@@ -1,0 +1,5 @@
+"""`python -m cms` runs the command line."""
+
+from cms.cli import app
+
+app()

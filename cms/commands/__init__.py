@@ -1,0 +1,1 @@
+"""Sub-commands of `cms`, grouped by what they work on."""

@@ -1,0 +1,149 @@
+"""Import articles into posts: one transaction per article, upserting by slug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from slugify import slugify
+from tortoise.transactions import in_transaction
+
+from cms.enums import CommentStatus, PostStatus, StoryKind
+from cms.errors import InvalidInput
+from cms.ingest.article_text import ArticleDraft, ArticleFormatError, parse_article
+from cms.ingest.exporter import draft_of_post
+from cms.models import Comment, Post, Section, Story
+from cms.services.rendering import render_markdown
+from cms.services.search import search_text_of
+
+MAX_ARTICLE_CHARS = 1_000_000
+MAX_SLUG_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    post_id: int
+    slug: str
+    created: bool
+    changed: bool
+
+
+def slug_for(title: str) -> str:
+    """The slug derived from a title: lowercase ASCII words joined by dashes."""
+    return slugify(title, max_length=MAX_SLUG_CHARS, word_boundary=True)
+
+
+def read_article(text: str, source: str = "text") -> ArticleDraft:
+    """Parse, turning format errors into `source:line: reason` (BAD_USER_INPUT)."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InvalidInput(
+            f"{source}: the article is over {MAX_ARTICLE_CHARS:,} characters", field="text"
+        )
+    try:
+        return parse_article(text)
+    except ArticleFormatError as error:
+        raise InvalidInput(f"{source}:{error.line}: {error.reason}", field="text") from None
+
+
+def _published_at(draft: ArticleDraft) -> datetime:
+    return datetime.combine(draft.published_on, time(0, 0), tzinfo=UTC)
+
+
+async def import_article(
+    text: str, *, slug: str | None = None, publish: bool = True, source: str = "text"
+) -> ImportResult:
+    """Create or update the post with this slug from an article; writes nothing on error.
+
+    Importing the same text twice changes nothing; an edited text replaces the post's
+    sections, stories and comments and takes its counts from the text.
+    """
+    draft = read_article(text, source)
+    slug = slug or slug_for(draft.title)
+    if not slug:
+        raise InvalidInput(f"{source}:1: the title gives no slug; pass one", field="slug")
+    status = PostStatus.PUBLISHED if publish else PostStatus.DRAFT
+    async with in_transaction() as connection:
+        post = await Post.filter(slug=slug).using_db(connection).first()
+        if post is not None and post.status == status:
+            current = await draft_of_post(post, connection)
+            if current == draft:
+                return ImportResult(post.id, slug, created=False, changed=False)
+        post, created = await _upsert_post(post, draft, slug, status, connection)
+        await _replace_children(post, draft, connection)
+    return ImportResult(post.id, slug, created=created, changed=True)
+
+
+async def _upsert_post(
+    post: Post | None, draft: ArticleDraft, slug: str, status: PostStatus, connection: object
+) -> tuple[Post, bool]:
+    published_at = _published_at(draft)
+    fields = {
+        "title": draft.title,
+        "status": status,
+        "published_at": published_at,
+        "feed_at": published_at,
+        "like_count": draft.like_count,
+        "view_count": draft.view_count,
+        "comment_count": len(draft.comments),
+        "search_text": search_text_of(
+            ((s.heading, s.body) for s in draft.sections),
+            (story.quote for s in draft.sections for story in s.stories),
+        ),
+    }
+    if post is None:
+        return await Post.create(slug=slug, **fields, using_db=connection), True
+    post.update_from_dict(fields)
+    await post.save(using_db=connection)
+    await Section.filter(post_id=post.id).using_db(connection).delete()
+    await Story.filter(post_id=post.id).using_db(connection).delete()
+    await Comment.filter(post_id=post.id).using_db(connection).delete()
+    return post, False
+
+
+async def _replace_children(post: Post, draft: ArticleDraft, connection: object) -> None:
+    await Section.bulk_create(
+        [
+            Section(
+                post_id=post.id,
+                position=position,
+                heading=section.heading,
+                body=section.body,
+                html=render_markdown(section.body),
+            )
+            for position, section in enumerate(draft.sections)
+        ],
+        using_db=connection,
+    )
+    section_ids = dict(
+        await Section.filter(post_id=post.id).using_db(connection).values_list("position", "id")
+    )
+    stories = [
+        Story(
+            post_id=post.id,
+            section_id=section_ids[position],
+            position=story.position,
+            kind=StoryKind(story.kind),
+            name=story.name[:200],
+            descriptor=story.descriptor[:300] if story.descriptor else None,
+            lead=story.lead,
+            quote=story.quote,
+        )
+        for position, section in enumerate(draft.sections)
+        for story in section.stories
+    ]
+    if stories:
+        await Story.bulk_create(stories, using_db=connection)
+    published_at = _published_at(draft)
+    comments = [
+        Comment(
+            post_id=post.id,
+            author=comment.author,
+            body=comment.body,
+            html=render_markdown(comment.body, user_generated=True),
+            status=CommentStatus.APPROVED,
+            created_at=published_at,
+        )
+        for comment in draft.comments
+    ]
+    if comments:
+        await Comment.bulk_create(comments, using_db=connection)

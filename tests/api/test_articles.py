@@ -1,0 +1,75 @@
+"""The seed article through GraphQL, `Post.text`, and `importArticle`'s guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from cms.ingest.importer import import_article
+from cms.models import Post
+from tests.conftest import error_codes, graphql
+
+SEED = Path(__file__).parents[2] / "seeds" / "ketamine-therapy.txt"
+SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+
+SEED_PAGE = """
+query ($slug: String!) {
+  post(slug: $slug) {
+    title publishedAt likeCount viewCount commentCount
+    sections { heading body html }
+    stories { kind name descriptor quote }
+    comments { edges { node { author body } } }
+    text
+  }
+}
+"""
+
+IMPORT = """
+mutation ($text: String!) { importArticle(text: $text) { slug } }
+"""
+
+
+async def test_the_seed_article_reads_whole_through_graphql(client: httpx.AsyncClient) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    await import_article(seed)
+
+    body = await graphql(client, SEED_PAGE, {"slug": SEED_SLUG})
+
+    post = body["data"]["post"]
+    assert post["title"] == "Ketamine Therapy Can Change Your Life: Work With a Therapist Today"
+    assert post["publishedAt"].startswith("2019-09-13T00:00:00")
+    assert (post["likeCount"], post["viewCount"], post["commentCount"]) == (19, 430, 3)
+    assert [s["heading"] for s in post["sections"]] == [
+        None,
+        "The Science Behind Ketamine Therapy",
+        "The Process of Ketamine Therapy",
+        "Benefits of Ketamine Therapy",
+        "Addressing the Stigma",
+        "Personal Stories of Transformation",
+        "Conclusion",
+    ]
+    benefits = post["sections"][3]
+    assert sum(line.startswith("- ") for line in benefits["body"].split("\n")) == 4
+    assert benefits["html"].count("<li>") == 4
+    assert [(s["kind"], s["name"], s["descriptor"]) for s in post["stories"]] == [
+        ("EXPERT", "Dr. John Krystal", "a leading researcher in ketamine therapy"),
+        ("PERSONAL", "Sarah", "patient"),
+    ]
+    assert post["stories"][0]["quote"].startswith("Ketamine is not just another antidepressant.")
+    assert [e["node"] for e in post["comments"]["edges"]] == [
+        {"author": "Ava Nguyen", "body": "mantap"},
+        {"author": "Ava Nguyen", "body": "oke"},
+        {"author": "Ava Nguyen", "body": "uuuu"},
+    ]
+    assert post["text"] == seed.removesuffix("\n")
+
+
+async def test_anonymous_callers_cannot_import_and_nothing_is_written(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await graphql(client, IMPORT, {"text": SEED.read_text(encoding="utf-8")})
+
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body["data"] is None
+    assert await Post.all().count() == 0

@@ -1,0 +1,163 @@
+"""Importing articles into the database and exporting them back, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cms.enums import CommentStatus, PostStatus, StoryKind
+from cms.errors import InvalidInput
+from cms.ingest.exporter import export_post
+from cms.ingest.importer import import_article
+from cms.models import Comment, Post, Section, Story
+
+ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
+SEED = Path(__file__).parents[2] / "seeds" / "ketamine-therapy.txt"
+SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+
+
+async def _row_counts() -> tuple[int, int, int, int]:
+    return (
+        await Post.all().count(),
+        await Section.all().count(),
+        await Story.all().count(),
+        await Comment.all().count(),
+    )
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+async def test_import_then_export_gives_back_the_same_text(db: str, path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+
+    result = await import_article(text)
+    post = await Post.get(id=result.post_id)
+
+    assert await export_post(post) == text.removesuffix("\n")
+
+
+async def test_the_seed_article_lands_whole(db: str) -> None:
+    result = await import_article(SEED.read_text(encoding="utf-8"))
+
+    post = await Post.get(id=result.post_id)
+    sections = await Section.filter(post_id=post.id).order_by("position")
+    stories = await Story.filter(post_id=post.id).order_by("id")
+    comments = await Comment.filter(post_id=post.id).order_by("id")
+    assert result.slug == SEED_SLUG
+    assert result.created is True
+    assert (post.status, post.published_at) == (
+        PostStatus.PUBLISHED,
+        datetime(2019, 9, 13, tzinfo=UTC),
+    )
+    assert (post.like_count, post.view_count, post.comment_count) == (19, 430, 3)
+    assert [s.heading for s in sections] == [
+        None,
+        "The Science Behind Ketamine Therapy",
+        "The Process of Ketamine Therapy",
+        "Benefits of Ketamine Therapy",
+        "Addressing the Stigma",
+        "Personal Stories of Transformation",
+        "Conclusion",
+    ]
+    assert sections[3].html.count("<li>") == 4
+    assert [(s.kind, s.name, s.descriptor, s.section_id) for s in stories] == [
+        (
+            StoryKind.EXPERT,
+            "Dr. John Krystal",
+            "a leading researcher in ketamine therapy",
+            sections[1].id,
+        ),
+        (StoryKind.PERSONAL, "Sarah", "patient", sections[5].id),
+    ]
+    assert [(c.author, c.body, c.status) for c in comments] == [
+        ("Ava Nguyen", "mantap", CommentStatus.APPROVED),
+        ("Ava Nguyen", "oke", CommentStatus.APPROVED),
+        ("Ava Nguyen", "uuuu", CommentStatus.APPROVED),
+    ]
+    assert all(c.created_at == post.published_at for c in comments)
+    assert "glutamate" in post.search_text
+
+
+async def test_importing_the_same_text_twice_changes_nothing(db: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    first = await import_article(text)
+    before = await Post.get(id=first.post_id)
+    section_ids = sorted(await Section.filter(post_id=first.post_id).values_list("id", flat=True))
+
+    again = await import_article(text)
+
+    after = await Post.get(id=first.post_id)
+    assert (again.created, again.changed, again.post_id) == (False, False, first.post_id)
+    assert after.updated_at == before.updated_at
+    assert sorted(await Section.filter(post_id=first.post_id).values_list("id", flat=True)) == (
+        section_ids
+    )
+
+
+async def test_an_edited_article_updates_the_post_in_place(db: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    first = await import_article(text)
+    edited = (
+        text.replace("- 19 Likes", "- 2,315 Likes")
+        .replace("Addressing the Stigma", "Facing the Stigma")
+        .replace("3 Comments", "4 Comments")
+        .removesuffix("\n")
+        + "\nLee\nGreat read!"
+    )
+
+    again = await import_article(edited)
+
+    post = await Post.get(id=first.post_id)
+    assert (again.post_id, again.created, again.changed) == (first.post_id, False, True)
+    assert (post.like_count, post.comment_count) == (2315, 4)
+    assert await Section.filter(post_id=post.id, heading="Facing the Stigma").count() == 1
+    assert await Section.filter(post_id=post.id).count() == 7
+    assert await Comment.filter(post_id=post.id).count() == 4
+    assert await Story.filter(post_id=post.id).count() == 2
+    assert await export_post(post) == edited
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "seed.txt:1: "),
+        (
+            "Title\n- Sept 13, 2019\n- 1 Like\n- 1 View\n- 0 Comments\nBody.\n0 Comments",
+            "seed.txt:2: ",
+        ),
+        (
+            "Title\n- May 1, 2020\n- 19 Lykes\n- 1 View\n- 0 Comments\nBody.\n0 Comments",
+            "seed.txt:3: ",
+        ),
+        (
+            "Title\n- May 1, 2020\n- 1 Like\n- 1 View\n- 2 Comments\nBody.\n1 Comment\nAnn\nHi",
+            "seed.txt:",
+        ),
+        (
+            "Title\n- May 1, 2020\n- 1 Like\n- 1 View\n- 1 Comment\nBody.\n1 Comment\nAnn",
+            "seed.txt:",
+        ),
+    ],
+    ids=["empty", "bad-date", "bad-likes", "count-mismatch", "author-without-body"],
+)
+async def test_bad_input_fails_with_file_and_line_and_writes_nothing(
+    db: str, text: str, message: str
+) -> None:
+    await import_article(SEED.read_text(encoding="utf-8"))
+    before = await _row_counts()
+
+    with pytest.raises(InvalidInput) as raised:
+        await import_article(text, source="seed.txt")
+
+    assert raised.value.message.startswith(message)
+    assert raised.value.code == "BAD_USER_INPUT"
+    assert await _row_counts() == before
+
+
+async def test_a_draft_import_stays_hidden_and_keeps_its_date(db: str) -> None:
+    result = await import_article(SEED.read_text(encoding="utf-8"), publish=False)
+
+    post = await Post.get(id=result.post_id)
+    assert post.status == PostStatus.DRAFT
+    assert await export_post(post) == SEED.read_text(encoding="utf-8").removesuffix("\n")
