@@ -108,6 +108,14 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 @pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh migrated SQLite database, for tests that run real processes."""
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite://{path}"
+
+
+@pytest.fixture
 def dialect(db_url: str) -> str:
     return "sqlite" if db_url.startswith("sqlite") else "postgres"
 

@@ -10,6 +10,7 @@ from cms.errors import CMSError
 
 log = logging.getLogger("cms.api")
 
+_TOO_MANY_TOKENS = "tokens. Parsing aborted."  # graphql-core's max_tokens error
 INTERNAL_MESSAGE = "Something went wrong on our side; the error was logged. Try again later."
 
 
@@ -23,6 +24,8 @@ def client_error(error: GraphQLError) -> GraphQLError:
     elif original is None or isinstance(original, GraphQLError):
         # Syntax, validation and variable errors: about the request the client sent.
         code = (error.extensions or {}).get("code", "BAD_USER_INPUT")
+        if _TOO_MANY_TOKENS in error.message:
+            code = "QUERY_TOO_COMPLEX"
         message, extensions = error.message, {"code": code}
     else:
         log.error("unexpected error in %s", error.path, exc_info=original)

@@ -7,11 +7,12 @@ limiters build new rule classes per instance, which defeats the validation cache
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLError, parse
-from graphql.validation import ValidationRule
+from graphql.validation import ValidationContext, ValidationRule
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import MaxAliasesLimiter
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
@@ -25,13 +26,26 @@ _cached_parse = lru_cache(maxsize=512)(parse)
 _cached_validate = lru_cache(maxsize=512)(validate_document)
 
 
+class _TaggingContext:
+    """A validation context whose reported errors carry code QUERY_TOO_COMPLEX."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), "code": "QUERY_TOO_COMPLEX"}
+        self._context.report_error(error)
+
+
 def _too_complex(rule: type[ValidationRule]) -> type[ValidationRule]:
     """The same rule, reporting its errors with code QUERY_TOO_COMPLEX."""
 
     class TooComplex(rule):  # type: ignore[misc, valid-type]
-        def report_error(self, error: GraphQLError) -> None:
-            error.extensions = {**(error.extensions or {}), "code": "QUERY_TOO_COMPLEX"}
-            super().report_error(error)
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(_TaggingContext(context))
 
     return TooComplex
 
@@ -61,13 +75,10 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
 
         def on_parse(self) -> Iterator[None]:
             context = self.execution_context
+            context.parse_options["max_tokens"] = max_tokens
             if context.graphql_document is None and context.query:
-                try:
+                with suppress(GraphQLError):  # Strawberry parses again and reports it
                     context.graphql_document = _cached_parse(context.query, max_tokens=max_tokens)
-                except GraphQLError as error:
-                    if "tokens" in error.message:
-                        error.extensions = {"code": "QUERY_TOO_COMPLEX"}
-                    raise
             yield
 
         def on_validate(self) -> Iterator[None]:

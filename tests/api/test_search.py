@@ -1,0 +1,89 @@
+"""Full-text search: ranked, stemmed, safe with any input, on both databases."""
+
+from __future__ import annotations
+
+import httpx
+
+from cms.enums import PostStatus
+from cms.models import Post
+from tests.conftest import error_codes, graphql
+from tests.factories import make_post
+
+SEARCH = """
+query ($q: String!, $tag: String, $first: Int, $after: String) {
+  posts(filter: {search: $q, tag: $tag}, first: $first, after: $after) {
+    totalCount
+    edges { node { title } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+def titles(body: dict) -> list[str]:
+    assert "errors" not in body, body
+    return [edge["node"]["title"] for edge in body["data"]["posts"]["edges"]]
+
+
+async def test_title_matches_rank_above_body_matches_and_words_are_stemmed(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("Gardening basics", sections=[(None, "Water the tomatoes every morning.")])
+    await make_post("Tomatoes in pots", sections=[(None, "Small balconies work.")])
+    await make_post("Cycling to work", sections=[(None, "Bikes and helmets.")])
+
+    body = await graphql(client, SEARCH, {"q": "tomato"})
+
+    assert titles(body) == ["Tomatoes in pots", "Gardening basics"]
+    assert body["data"]["posts"]["totalCount"] == 2
+
+
+async def test_every_word_must_match(client: httpx.AsyncClient) -> None:
+    await make_post("Ketamine therapy", sections=[(None, "Depression treatment.")])
+    await make_post("Ketamine history", sections=[(None, "An anesthetic.")])
+
+    assert titles(await graphql(client, SEARCH, {"q": "ketamine depression"})) == [
+        "Ketamine therapy"
+    ]
+
+
+async def test_search_hides_drafts_and_combines_with_tags(client: httpx.AsyncClient) -> None:
+    await make_post("Secret sourdough", status=PostStatus.DRAFT)
+    await make_post("Public sourdough", tags=["baking"])
+    await make_post("Sourdough news", tags=["news"])
+
+    body = await graphql(client, SEARCH, {"q": "sourdough", "tag": "baking"})
+
+    assert titles(body) == ["Public sourdough"]
+
+
+async def test_search_follows_edits(client: httpx.AsyncClient) -> None:
+    post = await make_post("Old title", sections=[(None, "Body.")])
+    await Post.filter(id=post.id).update(title="Astronomy tonight")
+
+    assert titles(await graphql(client, SEARCH, {"q": "astronomy"})) == ["Astronomy tonight"]
+    assert titles(await graphql(client, SEARCH, {"q": "old"})) == []
+
+
+async def test_search_syntax_in_user_input_is_harmless(client: httpx.AsyncClient) -> None:
+    await make_post("Quotes and stars", sections=[(None, "Body text.")])
+
+    for query in ['"quotes', "quotes*", "NEAR(quotes stars)", "quotes OR", "'; DROP TABLE post;--",
+                  "(", "-", "&&||!", "ü ñ 漢字 🌱", ""]:  # fmt: skip
+        body = await graphql(client, SEARCH, {"q": query})
+        assert error_codes(body) == [], (query, body)
+    assert await Post.all().count() == 1
+
+
+async def test_search_results_page_with_cursors(client: httpx.AsyncClient) -> None:
+    for i in range(5):
+        await make_post(f"Garden diary {i}", sections=[(None, "garden " * (i + 1))])
+
+    first = await graphql(client, SEARCH, {"q": "garden", "first": 2})
+    after = first["data"]["posts"]["pageInfo"]["endCursor"]
+    second = await graphql(client, SEARCH, {"q": "garden", "first": 10, "after": after})
+
+    assert len(titles(first)) == 2
+    assert first["data"]["posts"]["pageInfo"]["hasNextPage"] is True
+    assert sorted(titles(first) + titles(second)) == [f"Garden diary {i}" for i in range(5)]
+    assert second["data"]["posts"]["pageInfo"]["hasNextPage"] is False

@@ -1,0 +1,98 @@
+"""The HTTP surface: GraphiQL, GET and POST, probes, limits and error masking."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from tortoise.connection import get_connection
+
+from cms.api.extensions.guards import _cached_validate
+from cms.http.app import create_app
+from cms.settings import Settings
+from tests.conftest import error_codes, graphql
+from tests.factories import make_post
+
+DEEP = "{ posts { edges { node { sections { post { sections { post { sections { post { sections { post { sections { post { title } } } } } } } } } } } } } }"  # noqa: E501
+
+
+async def test_browsers_get_graphiql(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_queries_work_over_get_and_mutations_do_not(client: httpx.AsyncClient) -> None:
+    post = await make_post("Over GET")
+
+    query = await client.get("/graphql", params={"query": "{ posts { edges { node { slug } } } }"})
+    mutation = await client.get(
+        "/graphql", params={"query": 'mutation { importArticle(text: "x") { slug } }'}
+    )
+
+    assert query.json()["data"]["posts"]["edges"] == [{"node": {"slug": post.slug}}]
+    assert mutation.status_code == 400
+    assert "not allowed" in mutation.text.lower()
+
+
+async def test_probes_answer(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/readyz")).json() == {"status": "ok", "database": "ok"}
+
+
+async def test_readyz_says_503_while_the_database_does_not_answer() -> None:
+    app = create_app(Settings(database_url="postgres://postgres@127.0.0.1:1/unreachable"))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            ready = await http.get("/readyz")
+            alive = await http.get("/healthz")
+
+    assert (ready.status_code, ready.json()["database"]) == (503, "unreachable")
+    assert alive.status_code == 200
+
+
+async def test_unexpected_errors_are_masked_and_logged(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    await get_connection("default").execute_script('DROP TABLE "story"')
+
+    with caplog.at_level(logging.ERROR, logger="cms.api"):
+        body = await graphql(client, "{ stories { edges { node { name } } } }")
+
+    assert error_codes(body) == ["INTERNAL"]
+    message = body["errors"][0]["message"]
+    assert "story" not in message.lower()
+    assert "SELECT" not in message
+    assert any(record.exc_info for record in caplog.records)
+
+
+async def test_depth_aliases_and_size_are_limited(client: httpx.AsyncClient) -> None:
+    aliases = "{ " + " ".join(f"a{i}: posts {{ totalCount }}" for i in range(16)) + " }"
+    huge = "{ posts { " + " ".join(["totalCount"] * 2100) + " } }"
+
+    for query in (DEEP, aliases, huge):
+        body = await graphql(client, query)
+        assert error_codes(body) == ["QUERY_TOO_COMPLEX"], body
+
+
+async def test_bad_documents_are_bad_user_input(client: httpx.AsyncClient) -> None:
+    syntax = await graphql(client, "{ posts { ")
+    unknown = await graphql(client, "{ nothingHere }")
+
+    assert error_codes(syntax) == ["BAD_USER_INPUT"]
+    assert error_codes(unknown) == ["BAD_USER_INPUT"]
+
+
+async def test_validation_runs_once_per_distinct_document(client: httpx.AsyncClient) -> None:
+    query = "{ posts(first: 3) { edges { node { slug title } } } }"
+    await graphql(client, query)
+    hits = _cached_validate.cache_info().hits
+
+    await graphql(client, query)
+    await graphql(client, query)
+
+    assert _cached_validate.cache_info().hits == hits + 2
