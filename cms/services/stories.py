@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from cms.models import Story, StoryKind
@@ -38,7 +39,7 @@ async def stories_by_section_ids(section_ids: Iterable[int]) -> dict[int, list[S
 
 
 def visible_stories(viewer: Viewer, kind: StoryKind | None = None) -> QuerySet[Story]:
-    stories = Story.filter(post_id__in=visible_posts(viewer).values("id"))
+    stories = Story.filter(post_id__in=Subquery(visible_posts(viewer).values("id")))
     return stories.filter(kind=kind) if kind else stories
 
 
