@@ -50,7 +50,8 @@ migrations: $(VENV)/.installed
 	$(BIN)/tortoise -c cms.db.config.TORTOISE_ORM makemigrations
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/import_articles.py --count 10000 --database sqlite
+	$(BIN)/python bench/http_load.py --seconds 10 --connections 16
 
 clean:
 	rm -rf $(VENV) cms.sqlite3 cms.sqlite3-* .pytest_cache .ruff_cache
