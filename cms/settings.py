@@ -39,6 +39,7 @@ class Limits:
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
+    max_cost: int = 25_000
     max_page_size: int = 100
     comment_rate: str = "5/minute"
     like_rate: str = "60/minute"
@@ -72,6 +73,7 @@ class Settings:
         limits = Limits(
             max_depth=int(env.get("CMS_MAX_DEPTH", Limits.max_depth)),
             max_aliases=int(env.get("CMS_MAX_ALIASES", Limits.max_aliases)),
+            max_cost=int(env.get("CMS_MAX_COST", Limits.max_cost)),
             comment_rate=env.get("CMS_COMMENT_RATE", Limits.comment_rate),
             like_rate=env.get("CMS_LIKE_RATE", Limits.like_rate),
             view_rate=env.get("CMS_VIEW_RATE", Limits.view_rate),

@@ -19,6 +19,7 @@ from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 from strawberry.schema.schema import validate_document
 
 from cms.api.errors import client_error
+from cms.api.extensions.cost import build_cost_rule
 from cms.db.statements import count_statements
 from cms.settings import Limits
 
@@ -52,14 +53,16 @@ def _too_complex(rule: type[ValidationRule]) -> type[ValidationRule]:
 
 def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
     """The extension class for one schema: its rules are built here, once."""
-    rules = tuple(
-        _too_complex(rule)
+    limiter_rules = [
+        rule
         for limiter in (
             QueryDepthLimiter(max_depth=limits.max_depth),
             MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         )
         for rule in limiter.validation_rules
-    )
+    ]
+    cost_rule = build_cost_rule(limits.max_cost, limits.max_page_size)
+    rules = tuple(_too_complex(rule) for rule in (*limiter_rules, cost_rule))
     max_tokens = limits.max_tokens
 
     class Guards(SchemaExtension):

@@ -1,0 +1,126 @@
+"""A query cost limit: how many objects a document could ask for, at worst.
+
+Each field costs one per object it is resolved on. A paginated field multiplies the
+cost below it by its page size (`first`/`last` as written, the variable's default,
+the page-size cap for a variable without one, or the argument's schema default); the
+edges of a connection are that page, not another multiplier; any other list counts
+as ten. Nested pages multiply, so `posts(first: 100) { edges { node { comments(first:
+100) { ... } } } }` is refused before anything runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+)
+from graphql.validation import ValidationContext, ValidationRule
+
+ASSUMED_LIST_LENGTH = 10
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
+    """A validation rule class refusing operations whose worst case exceeds `max_cost`."""
+
+    class MaxCost(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.fragments = {
+                d.name.value: d
+                for d in context.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            self.defaults: dict[str, int] = {}
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            schema = self.context.schema
+            root = {
+                OperationType.QUERY: schema.query_type,
+                OperationType.MUTATION: schema.mutation_type,
+                OperationType.SUBSCRIPTION: schema.subscription_type,
+            }[node.operation]
+            self.defaults = {
+                v.variable.name.value: int(v.default_value.value)
+                for v in node.variable_definitions or ()
+                if isinstance(v.default_value, IntValueNode)
+            }
+            cost = self._cost(node.selection_set, root, set())
+            if cost > max_cost:
+                self.report_error(
+                    GraphQLError(
+                        f"This query could return about {cost:,} objects; the limit is "
+                        f"{max_cost:,}. Ask for smaller pages (first/last) or fewer nested "
+                        "lists.",
+                        node,
+                    )
+                )
+
+        def _width(self, node: FieldNode, parent: GraphQLNamedType, field: Any) -> int:
+            written = {a.name.value: a.value for a in node.arguments or ()}
+            for name in PAGE_ARGUMENTS:
+                value = written.get(name)
+                if isinstance(value, IntValueNode):
+                    return int(value.value)
+                if isinstance(value, VariableNode):
+                    return self.defaults.get(value.name.value, max_page_size)
+            first = field.args.get("first")
+            if first is not None and isinstance(first.default_value, int):
+                return first.default_value
+            field_type = (
+                field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+            )
+            if isinstance(field_type, GraphQLList):
+                return 1 if parent.name.endswith("Connection") else ASSUMED_LIST_LENGTH
+            return 1
+
+        def _cost(self, selections: SelectionSetNode | None, parent: Any, seen: set[str]) -> int:
+            if selections is None or parent is None:
+                return 0
+            total = 0
+            for selection in selections.selections:
+                if isinstance(selection, FieldNode):
+                    fields = (
+                        parent.fields
+                        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
+                        else {}
+                    )
+                    field = fields.get(selection.name.value)
+                    if field is None:
+                        total += 1
+                        continue
+                    named = field.type
+                    while isinstance(named, GraphQLNonNull | GraphQLList):
+                        named = named.of_type
+                    children = self._cost(selection.selection_set, named, seen)
+                    total += 1 + self._width(selection, parent, field) * children
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    target = (
+                        self.context.schema.get_type(condition.name.value) if condition else parent
+                    )
+                    total += self._cost(selection.selection_set, target, seen)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is not None and name not in seen:
+                        target = self.context.schema.get_type(fragment.type_condition.name.value)
+                        total += self._cost(fragment.selection_set, target, seen | {name})
+            return total
+
+    return MaxCost
