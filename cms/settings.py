@@ -64,6 +64,8 @@ class Settings:
     debug: bool = False
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
+    # How long browsers and CDNs may reuse an anonymous GET answer before revalidating.
+    public_max_age_s: int = 10
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -88,5 +90,6 @@ class Settings:
             debug=_flag(env.get("CMS_DEBUG")),
             cors_origins=_csv(env.get("CMS_CORS_ORIGINS")),
             trusted_proxies=_csv(env.get("CMS_TRUSTED_PROXIES")),
+            public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
             limits=limits,
         )

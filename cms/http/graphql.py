@@ -9,9 +9,11 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from cms.api.context import Context
 from cms.api.schema import CMSSchema
+from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
@@ -29,6 +31,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allowed_origins=runtime.settings.cors_origins,
         )
         self.runtime = runtime
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and isinstance(response, Response):
+            return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
+        return response
 
     async def authenticate(self, request: Request | WebSocket) -> Viewer:
         """The viewer behind the request's bearer token; anonymous without one."""

@@ -101,3 +101,20 @@ async def test_validation_runs_once_per_distinct_document(client: httpx.AsyncCli
     await graphql(client, query)
 
     assert _cached_validate.cache_info().hits == hits + 2
+
+
+async def test_anonymous_get_answers_are_cacheable_and_revalidate(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("Cached")
+    params = {"query": "{ posts { edges { node { slug } } } }"}
+
+    first = await client.get("/graphql", params=params)
+    again = await client.get(
+        "/graphql", params=params, headers={"If-None-Match": first.headers["ETag"]}
+    )
+    posted = await client.post("/graphql", json=params)
+
+    assert first.headers["Cache-Control"].startswith("public, max-age=10")
+    assert (again.status_code, again.content) == (304, b"")
+    assert posted.headers["Cache-Control"] == "no-store"
