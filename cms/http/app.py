@@ -15,6 +15,7 @@ from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
+from cms.http.metrics import Metrics, MetricsMiddleware
 from cms.runtime import Runtime
 from cms.settings import Settings
 
@@ -39,7 +40,21 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await close_database()
 
-    middleware = []
+    metrics = Metrics()
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics.endpoint),
+    ]
+    middleware = [
+        Middleware(
+            MetricsMiddleware,
+            metrics=metrics,
+            routes=frozenset(r.path for r in routes if isinstance(r, Route)),
+        )
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -51,12 +66,7 @@ def create_app(settings: Settings) -> Starlette:
         )
     app = Starlette(
         debug=False,
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-        ],
+        routes=routes,
         middleware=middleware,
         lifespan=lifespan,
     )

@@ -118,3 +118,15 @@ async def test_anonymous_get_answers_are_cacheable_and_revalidate(
     assert first.headers["Cache-Control"].startswith("public, max-age=10")
     assert (again.status_code, again.content) == (304, b"")
     assert posted.headers["Cache-Control"] == "no-store"
+
+
+async def test_metrics_count_requests_by_route_and_status(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
+    await client.get("/healthz")
+    await client.post("/graphql", json={"query": "{ posts { totalCount } }"})
+
+    text = (await client.get("/metrics")).text
+
+    assert 'cms_http_requests_total{method="GET",route="/healthz",status="200"} 2.0' in text
+    assert 'cms_http_requests_total{method="POST",route="/graphql",status="200"} 1.0' in text
+    assert "cms_http_request_seconds_bucket" in text
