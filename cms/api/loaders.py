@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from cms.principal import Viewer
-from cms.services import comment_reads, posts, sections, stories
+from cms.services import comment_reads, posts, revisions, sections, stories
 from cms.services.pagination import Page, PageRequest
 
 K = TypeVar("K")
@@ -62,6 +62,7 @@ class Loaders:
     reply_page_by_comment_id: DataLoader = field(init=False)
     comment_total_by_post_id: DataLoader = field(init=False)
     reply_total_by_comment_id: DataLoader = field(init=False)
+    revisions_by_post_id: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         viewer = self.viewer
@@ -77,3 +78,4 @@ class Loaders:
         self.reply_page_by_comment_id = _threads(viewer, "parent_id")
         self.comment_total_by_post_id = _counts(viewer, "post_id")
         self.reply_total_by_comment_id = _counts(viewer, "parent_id")
+        self.revisions_by_post_id = _by_key(revisions.revisions_by_post_ids, missing=list)

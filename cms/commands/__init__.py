@@ -1,0 +1,1 @@
+"""Sub-commands of the `cms` command line, one module per family."""
