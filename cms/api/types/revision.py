@@ -24,6 +24,15 @@ class FieldChange:
     )
 
 
+# JSON objects come back in no particular order (PostgreSQL's jsonb sorts keys its own way).
+_FIELD_ORDER = ("title", "slug", "excerpt", "tags", "heading", "body")
+
+
+def _in_order(previous: dict[str, Any]) -> list[tuple[str, Any]]:
+    rank = {name: i for i, name in enumerate(_FIELD_ORDER)}
+    return sorted(previous.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
 def _as_text(value: Any) -> str | None:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
@@ -48,7 +57,7 @@ class Revision(relay.Node):
             created_at=revision.created_at,
             changes=[
                 FieldChange(field=name, previous=_as_text(value))
-                for name, value in revision.previous.items()
+                for name, value in _in_order(revision.previous)
             ],
             section_id=revision.section_id,
         )
