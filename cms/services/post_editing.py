@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from slugify import slugify
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -86,12 +87,13 @@ async def _set_tags(post: Post, names: list[str]) -> None:
         await post.tags.add(*tags)
 
 
-async def refresh_search_text(post_id: int) -> None:
-    """Recompute what full-text search indexes for a post (call inside the write's transaction)."""
+async def refresh_post(post_id: int) -> None:
+    """After a section or story changed: recompute what full-text search indexes for the
+    post and move its `updated_at` (call inside the write's transaction)."""
     sections = await Section.filter(post_id=post_id).order_by("position")
     stories = (await stories_by_post_ids([post_id])).get(post_id, [])
     text = search_text_of(((s.heading, s.body) for s in sections), (s.quote for s in stories))
-    await Post.filter(id=post_id).update(search_text=text)
+    await Post.filter(id=post_id).update(search_text=text, updated_at=timezone.now())
 
 
 async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
@@ -175,7 +177,7 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             follows_title = (
                 post.status == PostStatus.DRAFT
                 and post.published_at is None
-                and post.slug == validation.slug_from_title(post.title)
+                and post.slug == slugify(post.title, max_length=validation.MAX_SLUG)
             )
             if "title" in valid and "slug" not in valid and follows_title:
                 valid["slug"] = validation.slug_from_title(valid["title"])

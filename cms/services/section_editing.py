@@ -21,7 +21,7 @@ from cms.services.access import require_editor
 from cms.services.post_editing import (
     SectionDraft,
     post_for_edit,
-    refresh_search_text,
+    refresh_post,
     valid_section,
 )
 from cms.services.rendering import render_markdown
@@ -60,13 +60,6 @@ def _check_position(position: int, size: int) -> int:
     return position
 
 
-async def _touch_post(post_id: int) -> None:
-    """Sections are part of the post: its `updatedAt` moves and its search text follows."""
-    post = await Post.get(id=post_id)
-    await post.save(update_fields=["updated_at"])
-    await refresh_search_text(post_id)
-
-
 async def add_section(
     viewer: Viewer, post_id: int, draft: SectionDraft, position: int | None = None
 ) -> Section:
@@ -92,7 +85,7 @@ async def add_section(
         )
         ordered.insert(index, section)
         await _place(post_id, ordered)
-        await _touch_post(post_id)
+        await refresh_post(post_id)
     return section
 
 
@@ -119,7 +112,7 @@ async def update_section(viewer: Viewer, section_id: int, changes: Mapping[str, 
         section.html = render_markdown(section.body)
         await section.save()
         await revisions.record(section.post_id, section.id, editor, previous)
-        await _touch_post(section.post_id)
+        await refresh_post(section.post_id)
     return section
 
 
@@ -140,7 +133,7 @@ async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
         ordered.remove(moving)
         ordered.insert(position, moving)
         await _place(post.id, ordered)
-        await _touch_post(post.id)
+        await refresh_post(post.id)
     return await post_for_edit(post.id)
 
 
@@ -153,5 +146,5 @@ async def delete_section(viewer: Viewer, section_id: int) -> int:
         await post_for_edit(post_id, lock=True)
         await section.delete()
         await _place(post_id, await _ordered(post_id))
-        await _touch_post(post_id)
+        await refresh_post(post_id)
     return post_id

@@ -15,7 +15,7 @@ from cms.models import Section, Story
 from cms.principal import Viewer
 from cms.services import validation
 from cms.services.access import require_editor
-from cms.services.post_editing import post_for_edit, refresh_search_text
+from cms.services.post_editing import post_for_edit, refresh_post
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
         blocks = len(body_blocks(section.body)) if section else 0
         position = blocks if draft.position is None else min(draft.position, blocks)
         story = await Story.create(post_id=post.id, section=section, position=position, **valid)
-        await refresh_search_text(post.id)
+        await refresh_post(post.id)
     return story
 
 
@@ -108,8 +108,7 @@ async def update_story(viewer: Viewer, story_id: int, changes: Mapping[str, Any]
         for name, value in changed.items():
             setattr(story, name, value)
         await story.save()
-        if "quote" in changed:
-            await refresh_search_text(story.post_id)
+        await refresh_post(story.post_id)
     return story
 
 
@@ -119,4 +118,4 @@ async def delete_story(viewer: Viewer, story_id: int) -> None:
         story = await story_for_edit(story_id)
         await post_for_edit(story.post_id, lock=True)
         await story.delete()
-        await refresh_search_text(story.post_id)
+        await refresh_post(story.post_id)

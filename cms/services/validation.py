@@ -50,7 +50,7 @@ def optional_text(value: str | None, field: str, max_length: int) -> str | None:
 
 def slug_from_title(title: str) -> str:
     """What a title's slug is when the editor does not pick one."""
-    slug = slugify(title, max_length=MAX_SLUG, word_boundary=True)
+    slug = slugify(title, max_length=MAX_SLUG)
     if not slug:
         raise InvalidInput(
             "The title has no letters or digits to make a slug from: pass `slug` too.",

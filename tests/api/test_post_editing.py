@@ -348,3 +348,22 @@ async def test_editing_sections_keeps_the_post_findable_by_search(
     body = await graphql(client, SEARCH)
 
     assert body["data"]["posts"]["edges"] == [{"node": {"slug": "paddling"}}]
+
+
+async def test_a_title_without_letters_needs_and_keeps_an_explicit_slug(
+    client: httpx.AsyncClient,
+) -> None:
+    secret = await make_token()
+    created = await graphql(
+        client, CREATE, {"input": {"title": "!!!", "slug": "exclamations"}}, token=secret
+    )
+
+    body = await graphql(
+        client,
+        UPDATE,
+        {"id": created["data"]["createPost"]["id"], "input": {"excerpt": "Loud."}},
+        token=secret,
+    )
+
+    assert body["data"]["updatePost"]["slug"] == "exclamations"
+    assert body["data"]["updatePost"]["excerpt"] == "Loud."
