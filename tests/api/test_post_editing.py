@@ -367,3 +367,20 @@ async def test_a_title_without_letters_needs_and_keeps_an_explicit_slug(
 
     assert body["data"]["updatePost"]["slug"] == "exclamations"
     assert body["data"]["updatePost"]["excerpt"] == "Loud."
+
+
+async def test_a_time_without_an_offset_is_taken_as_utc(client: httpx.AsyncClient) -> None:
+    post = await make_post("Far off", status=PostStatus.DRAFT)
+    secret = await make_token()
+
+    body = await graphql(
+        client,
+        PUBLISH,
+        {"id": encode_id("Post", post.id), "at": "2030-01-01T09:00:00"},
+        token=secret,
+    )
+
+    assert body["data"]["publishPost"] == {
+        "status": "SCHEDULED",
+        "publishedAt": "2030-01-01T09:00:00+00:00",
+    }

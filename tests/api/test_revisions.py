@@ -169,3 +169,31 @@ async def test_anonymous_callers_see_no_revisions_and_cannot_restore(
     assert error_codes(restore) == ["UNAUTHENTICATED"]
     assert (await Post.get(id=post.id)).title == "Renamed"
     assert await Revision.all().count() == 1
+
+
+async def test_revisions_of_a_page_of_posts_load_in_one_statement(
+    client: httpx.AsyncClient,
+) -> None:
+    secret = await make_token()
+    query = "{ posts(first: 10) { edges { node { revisions { editor } } } } }"
+    first = await make_post("Post 0")
+    await graphql(
+        client,
+        UPDATE_POST,
+        {"id": encode_id("Post", first.id), "input": {"title": "Edited 0"}},
+        token=secret,
+    )
+    one = await graphql(client, query, token=secret)
+    for i in range(1, 5):
+        post = await make_post(f"Post {i}")
+        await graphql(
+            client,
+            UPDATE_POST,
+            {"id": encode_id("Post", post.id), "input": {"title": f"Edited {i}"}},
+            token=secret,
+        )
+
+    five = await graphql(client, query, token=secret)
+
+    assert len(five["data"]["posts"]["edges"]) == 5
+    assert five["extensions"]["sql"]["count"] == one["extensions"]["sql"]["count"]
