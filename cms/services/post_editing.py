@@ -205,7 +205,7 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
     """PUBLISHED now (or at a past `at`), or SCHEDULED for a future `at`.
 
     A scheduled post reads as PUBLISHED once `at` passes, with no job involved.
-    Publishing a live post again without `at` keeps its original date.
+    Publishing a live or archived post again without `at` keeps its original date.
     """
     require_editor(viewer)
     now = timezone.now()
@@ -213,8 +213,9 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
     async with in_transaction():
         post = await post_for_edit(post_id, lock=True)
         if when is None:
-            live = post.status == PostStatus.PUBLISHED and post.published_at is not None
-            when = post.published_at if live and post.published_at <= now else now
+            was_out = post.status in (PostStatus.PUBLISHED, PostStatus.ARCHIVED)
+            past = post.published_at is not None and post.published_at <= now
+            when = post.published_at if was_out and past else now
         post.status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
         post.published_at = when
         post.feed_at = when
@@ -230,6 +231,16 @@ async def unpublish_post(viewer: Viewer, post_id: int) -> Post:
         post.status = PostStatus.DRAFT
         post.published_at = None
         post.feed_at = post.created_at
+        await post.save()
+    return post
+
+
+async def archive_post(viewer: Viewer, post_id: int) -> Post:
+    """ARCHIVED: hidden from the public but kept, with its publication date, for editors."""
+    require_editor(viewer)
+    async with in_transaction():
+        post = await post_for_edit(post_id, lock=True)
+        post.status = PostStatus.ARCHIVED
         await post.save()
     return post
 

@@ -36,6 +36,7 @@ mutation Publish($id: ID!, $at: DateTime) {
 """
 UNPUBLISH = "mutation Unpublish($id: ID!) { unpublishPost(id: $id) { status publishedAt } }"
 DELETE = "mutation Delete($id: ID!) { deletePost(id: $id) }"
+ARCHIVE = "mutation Archive($id: ID!) { archivePost(id: $id) { status publishedAt } }"
 PUBLIC_POST = "query($slug: String!) { post(slug: $slug) { title status } }"
 SEARCH = '{ posts(filter: {search: "kayak"}) { edges { node { slug } } } }'
 
@@ -159,9 +160,10 @@ async def test_anonymous_callers_cannot_run_any_post_mutation(client: httpx.Asyn
         await graphql(client, PUBLISH, {"id": post_id}),
         await graphql(client, UNPUBLISH, {"id": post_id}),
         await graphql(client, DELETE, {"id": post_id}),
+        await graphql(client, ARCHIVE, {"id": post_id}),
     ]
 
-    assert [error_codes(body) for body in results] == [["UNAUTHENTICATED"]] * 5
+    assert [error_codes(body) for body in results] == [["UNAUTHENTICATED"]] * 6
     assert all(body["data"] is None for body in results)
     assert await _snapshot() == before
 
@@ -383,4 +385,28 @@ async def test_a_time_without_an_offset_is_taken_as_utc(client: httpx.AsyncClien
     assert body["data"]["publishPost"] == {
         "status": "SCHEDULED",
         "publishedAt": "2030-01-01T09:00:00+00:00",
+    }
+
+
+async def test_archiving_hides_a_post_until_it_is_published_again_with_its_date(
+    client: httpx.AsyncClient,
+) -> None:
+    post = await make_post("Evergreen")
+    secret = await make_token()
+    post_id = encode_id("Post", post.id)
+
+    archived = await graphql(client, ARCHIVE, {"id": post_id}, token=secret)
+    hidden = await graphql(client, PUBLIC_POST, {"slug": post.slug})
+    anonymous = await graphql(client, ARCHIVE, {"id": post_id})
+    back = await graphql(client, PUBLISH, {"id": post_id}, token=secret)
+
+    assert archived["data"]["archivePost"] == {
+        "status": "ARCHIVED",
+        "publishedAt": post.published_at.isoformat(),
+    }
+    assert hidden["data"]["post"] is None
+    assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+    assert back["data"]["publishPost"] == {
+        "status": "PUBLISHED",
+        "publishedAt": post.published_at.isoformat(),
     }

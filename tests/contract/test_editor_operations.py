@@ -31,7 +31,7 @@ def test_every_editor_operation_validates_against_the_schema() -> None:
     errors = validate(schema._schema, parse(DOCUMENT))
 
     assert errors == []
-    assert len(_names()) == len(set(_names())) == 20
+    assert len(_names()) == len(set(_names())) == 21
 
 
 async def test_the_operations_run_an_editors_day(client: httpx.AsyncClient) -> None:
@@ -109,6 +109,8 @@ async def test_the_operations_run_an_editors_day(client: httpx.AsyncClient) -> N
     assert restored["restoreRevision"]["excerpt"] == ""
     await run("DeleteStory", {"id": story_id})
     await run("DeleteSection", {"id": section})
+    archived = await run("ArchivePost", {"id": post_id})
+    assert archived["archivePost"]["status"] == "ARCHIVED"
     await run("UnpublishPost", {"id": post_id})
     await run("DeletePost", {"id": post_id})
 

@@ -84,6 +84,14 @@ class PostEditingMutations:
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
+        description="Hides the post from the public and keeps it; publishPost brings it back.",
+    )
+    async def archive_post(self, info: Info, id: strawberry.ID) -> Post:
+        post_id = decode_id(id, "Post")
+        return Post.from_model(await post_editing.archive_post(info.context.viewer, post_id))
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
         description="Deletes the post with its sections, stories, comments and likes.",
     )
     async def delete_post(self, info: Info, id: strawberry.ID) -> strawberry.ID:
