@@ -5,11 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from cms.enums import PostStatus, Role
+from cms.api.ids import encode_id
+from cms.enums import CommentStatus, PostStatus, Role
 from cms.models import ApiToken, Post
 from cms.services import tokens
 from tests.conftest import error_codes, graphql
-from tests.factories import make_post, make_token
+from tests.factories import make_comment, make_post, make_token
 
 ME = "{ me { name role } }"
 DRAFTS = "{ posts(filter: {status: DRAFT}) { edges { node { slug status } } } }"
@@ -94,3 +95,25 @@ async def test_requests_record_the_tokens_last_use_once(client: httpx.AsyncClien
 
     assert first is not None
     assert second == first
+
+
+async def test_an_editor_token_sees_drafts_and_held_comments_by_node_id(
+    client: httpx.AsyncClient,
+) -> None:
+    draft = await make_post("Draft by id", status=PostStatus.DRAFT)
+    held = await make_comment(draft, "Hold me", status=CommentStatus.PENDING)
+    secret = await make_token()
+    query = """query($post: ID!, $comment: ID!) {
+      post: node(id: $post) { ... on Post { title } }
+      comment: node(id: $comment) { ... on Comment { body status } }
+    }"""
+    ids = {"post": encode_id("Post", draft.id), "comment": encode_id("Comment", held.id)}
+
+    as_editor = await graphql(client, query, ids, token=secret)
+    anonymous = await graphql(client, query, ids)
+
+    assert as_editor["data"] == {
+        "post": {"title": "Draft by id"},
+        "comment": {"body": "Hold me", "status": "PENDING"},
+    }
+    assert anonymous["data"] == {"post": None, "comment": None}
