@@ -11,6 +11,7 @@ from typing import TypeVar
 import typer
 
 from cms.commands import articles
+from cms.commands import tokens as token_commands
 from cms.db.lifecycle import database
 from cms.db.lifecycle import migrate as apply_migrations
 from cms.settings import Settings
@@ -22,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(token_commands.app, name="token")
 SCHEMA_FILE = Path("schema/schema.graphql")
 
 

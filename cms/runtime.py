@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cms.services.tokens import UsageClock
 from cms.settings import Settings
 
 
@@ -12,6 +13,8 @@ class Runtime:
     """What lives for the life of the app: settings and shared engagement machinery."""
 
     settings: Settings
+    # When each API token's last use was last written, so it is written once a minute.
+    token_usage: UsageClock = field(default_factory=UsageClock)
 
     async def start(self) -> None:
         """Start background work; called by the app's lifespan after the database opens."""

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from cms.principal import Viewer
-from cms.services import comment_reads, posts, sections, stories
+from cms.services import comment_reads, posts, revisions, sections, stories
 from cms.services.pagination import Page, PageRequest
 
 K = TypeVar("K")
@@ -63,6 +63,7 @@ class Loaders:
     comment_total_by_post_id: DataLoader = field(init=False)
     reply_total_by_comment_id: DataLoader = field(init=False)
     approved_comments_by_post_id: DataLoader = field(init=False)
+    revisions_by_post_id: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         viewer = self.viewer
@@ -81,3 +82,4 @@ class Loaders:
         self.approved_comments_by_post_id = _by_key(
             comment_reads.approved_comments_by_post_ids, missing=list
         )
+        self.revisions_by_post_id = _by_key(revisions.revisions_by_post_ids, missing=list)

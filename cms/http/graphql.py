@@ -13,10 +13,12 @@ from strawberry.types.unset import UNSET
 
 from cms.api.context import Context
 from cms.api.schema import CMSSchema
+from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
+from cms.services import tokens
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -39,15 +41,27 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return response
 
     async def authenticate(self, request: Request | WebSocket) -> Viewer:
-        """The viewer behind the request's bearer token; anonymous without one."""
-        return ANONYMOUS
+        """The viewer behind the request's bearer token; anonymous without one.
+
+        Raises Unauthenticated for a malformed, unknown or revoked token.
+        """
+        secret = tokens.parse_authorization(request.headers.get("authorization"))
+        if secret is None:
+            return ANONYMOUS
+        return await tokens.authenticate(secret, self.runtime.token_usage)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         settings = self.runtime.settings
         peer = request.client.host if request.client else None
+        auth_error: Unauthenticated | None = None
+        try:
+            viewer = await self.authenticate(request)
+        except Unauthenticated as error:
+            viewer, auth_error = ANONYMOUS, error
         context = Context(
             runtime=self.runtime,
-            viewer=await self.authenticate(request),
+            viewer=viewer,
+            auth_error=auth_error,
             client_ip=client_address(peer, request.headers, settings.trusted_proxies),
             request=request,
             response=response if isinstance(response, Response) else None,

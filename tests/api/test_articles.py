@@ -9,6 +9,7 @@ import httpx
 from cms.ingest.importer import import_article
 from cms.models import Post
 from tests.conftest import error_codes, graphql
+from tests.factories import make_token
 
 SEED = Path(__file__).parents[2] / "seeds" / "ketamine-therapy.txt"
 SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
@@ -73,3 +74,21 @@ async def test_anonymous_callers_cannot_import_and_nothing_is_written(
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert body["data"] is None
     assert await Post.all().count() == 0
+
+
+async def test_editors_import_articles_and_a_second_import_changes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    token = await make_token()
+    text = SEED.read_text(encoding="utf-8")
+
+    first = await graphql(client, IMPORT, {"text": text}, token=token)
+    updated_at = (await Post.get(slug=SEED_SLUG)).updated_at
+    second = await graphql(client, IMPORT, {"text": text}, token=token)
+    broken = await graphql(client, IMPORT, {"text": "Title\n- Someday"}, token=token)
+
+    assert first["data"] == second["data"] == {"importArticle": {"slug": SEED_SLUG}}
+    assert (await Post.get(slug=SEED_SLUG)).updated_at == updated_at
+    assert error_codes(broken) == ["BAD_USER_INPUT"]
+    assert broken["errors"][0]["message"].startswith("text:2: ")
+    assert await Post.all().count() == 1

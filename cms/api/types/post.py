@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from cms.api.context import Info
+from cms.api.permissions import IsEditor
 from cms.api.types.connection import Connection
 from cms.api.types.enums import PostStatusEnum
 from cms.ingest.exporter import article_text
@@ -18,12 +19,14 @@ from cms.services.visibility import effective_status
 
 if TYPE_CHECKING:
     from cms.api.types.comment import Comment
+    from cms.api.types.revision import Revision
     from cms.api.types.section import Section
     from cms.api.types.story import Story
 
 SectionRef = Annotated["Section", strawberry.lazy("cms.api.types.section")]
 StoryRef = Annotated["Story", strawberry.lazy("cms.api.types.story")]
 CommentRef = Annotated["Comment", strawberry.lazy("cms.api.types.comment")]
+RevisionRef = Annotated["Revision", strawberry.lazy("cms.api.types.revision")]
 
 
 @strawberry.type
@@ -106,3 +109,13 @@ class Post(relay.Node):
         return Connection.from_page(
             page, Comment.from_model, lambda: loaders.comment_total_by_post_id.load(self.id)
         )
+
+    @strawberry.field(
+        description="Editors only: earlier versions of the post and its sections, newest first.",
+        permission_classes=[IsEditor],
+    )
+    async def revisions(self, info: Info) -> list[RevisionRef]:
+        from cms.api.types.revision import Revision
+
+        rows = await info.context.loaders.revisions_by_post_id.load(self.id)
+        return [Revision.from_model(row) for row in rows]

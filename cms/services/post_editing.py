@@ -1,0 +1,255 @@
+"""Writing posts: create, update, publish, unpublish, delete; slugs and search text.
+
+Every function checks that the viewer is an editor, runs in one transaction and
+returns the post as it now is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slugify import slugify
+from tortoise import timezone
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from cms.enums import PostStatus
+from cms.errors import Conflict, InvalidInput, NotFound
+from cms.models import Post, Section, Story, Tag
+from cms.principal import Viewer
+from cms.services import revisions, validation
+from cms.services.access import require_editor
+from cms.services.rendering import render_markdown
+from cms.services.search import search_text_of
+from cms.services.stories import stories_by_post_ids
+
+# The fields a post revision keeps, in the order they are compared.
+REVISED_FIELDS = ("title", "slug", "excerpt", "tags")
+
+
+@dataclass(frozen=True)
+class SectionDraft:
+    body: str
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    title: str
+    slug: str | None = None
+    excerpt: str | None = None
+    tags: list[str] | None = None
+    sections: list[SectionDraft] = field(default_factory=list)
+
+
+def valid_section(draft: SectionDraft, prefix: str = "") -> SectionDraft:
+    """The draft with heading and body checked; BAD_USER_INPUT names `prefix + field`."""
+    heading = validation.optional_text(draft.heading, f"{prefix}heading", validation.MAX_HEADING)
+    body = validation.required_text(draft.body, f"{prefix}body", validation.MAX_BODY)
+    return SectionDraft(heading=heading, body=body)
+
+
+async def post_for_edit(post_id: int, *, lock: bool = False) -> Post:
+    """The post, any status; NOT_FOUND when it does not exist. `lock` serialises writers."""
+    query = Post.filter(id=post_id)
+    post = await (query.select_for_update() if lock else query).first()
+    if post is None:
+        raise NotFound("No post has this id: it may have been deleted.")
+    return post
+
+
+def _slug_taken(slug: str) -> Conflict:
+    return Conflict(
+        f"Another post already uses the slug {slug!r}: pass a different `slug`.",
+        extensions={"field": "slug"},
+    )
+
+
+async def _ensure_slug_free(slug: str, post_id: int | None = None) -> None:
+    clash = Post.filter(slug=slug)
+    if post_id is not None:
+        clash = clash.exclude(id=post_id)
+    if await clash.exists():
+        raise _slug_taken(slug)
+
+
+async def _tag_names(post: Post) -> list[str]:
+    return sorted(await post.tags.all().values_list("name", flat=True))
+
+
+async def _set_tags(post: Post, names: list[str]) -> None:
+    await post.tags.clear()
+    tags = [(await Tag.get_or_create(name=name))[0] for name in names]
+    if tags:
+        await post.tags.add(*tags)
+
+
+async def refresh_post(post_id: int) -> None:
+    """After a section or story changed: recompute what full-text search indexes for the
+    post and move its `updated_at` (call inside the write's transaction)."""
+    sections = await Section.filter(post_id=post_id).order_by("position")
+    stories = (await stories_by_post_ids([post_id])).get(post_id, [])
+    text = search_text_of(((s.heading, s.body) for s in sections), (s.quote for s in stories))
+    await Post.filter(id=post_id).update(search_text=text, updated_at=timezone.now())
+
+
+async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
+    """A new DRAFT post with its sections; CONFLICT when the slug is taken."""
+    require_editor(viewer)
+    title = validation.required_text(draft.title, "title", validation.MAX_TITLE)
+    slug = (
+        validation.valid_slug(draft.slug)
+        if draft.slug is not None
+        else validation.slug_from_title(title)
+    )
+    excerpt = validation.bounded_text(
+        (draft.excerpt or "").strip(), "excerpt", validation.MAX_EXCERPT
+    )
+    tags = validation.valid_tags(draft.tags or [])
+    if len(draft.sections) > validation.MAX_SECTIONS:
+        raise InvalidInput(
+            f"A post has at most {validation.MAX_SECTIONS} sections; got {len(draft.sections)}.",
+            field="sections",
+        )
+    sections = [valid_section(s, f"sections[{i}].") for i, s in enumerate(draft.sections)]
+    await _ensure_slug_free(slug)
+    now = timezone.now()
+    try:
+        async with in_transaction():
+            post = await Post.create(
+                slug=slug,
+                title=title,
+                excerpt=excerpt,
+                status=PostStatus.DRAFT,
+                created_at=now,
+                feed_at=now,
+                search_text=search_text_of(((s.heading, s.body) for s in sections), ()),
+            )
+            for position, section in enumerate(sections):
+                await Section.create(
+                    post=post,
+                    position=position,
+                    heading=section.heading,
+                    body=section.body,
+                    html=render_markdown(section.body),
+                )
+            await _set_tags(post, tags)
+    except IntegrityError:
+        raise _slug_taken(slug) from None
+    return post
+
+
+def _valid_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked values of the given fields; a null title is refused, null text fields clear."""
+    valid: dict[str, Any] = {}
+    if "title" in changes:
+        valid["title"] = validation.required_text(changes["title"], "title", validation.MAX_TITLE)
+    if "slug" in changes and changes["slug"] is not None:
+        valid["slug"] = validation.valid_slug(changes["slug"])
+    if "excerpt" in changes:
+        excerpt = (changes["excerpt"] or "").strip()
+        valid["excerpt"] = validation.bounded_text(excerpt, "excerpt", validation.MAX_EXCERPT)
+    if "tags" in changes:
+        valid["tags"] = validation.valid_tags(changes["tags"] or [])
+    return valid
+
+
+async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) -> Post:
+    """Change the given fields (title, slug, excerpt, tags), keeping a revision of the old ones.
+
+    A draft whose slug was made from its title follows a new title; a post that has
+    been published keeps its slug unless `slug` is passed.
+    """
+    editor = require_editor(viewer)
+    valid = _valid_changes(changes)
+    try:
+        async with in_transaction():
+            post = await post_for_edit(post_id, lock=True)
+            current: dict[str, Any] = {
+                "title": post.title,
+                "slug": post.slug,
+                "excerpt": post.excerpt,
+                "tags": await _tag_names(post),
+            }
+            follows_title = (
+                post.status == PostStatus.DRAFT
+                and post.published_at is None
+                and post.slug == slugify(post.title, max_length=validation.MAX_SLUG)
+            )
+            if "title" in valid and "slug" not in valid and follows_title:
+                valid["slug"] = validation.slug_from_title(valid["title"])
+            if "tags" in valid:
+                valid["tags"] = sorted(valid["tags"])
+            changed = {k: v for k, v in valid.items() if current[k] != v}
+            if not changed:
+                return post
+            if "slug" in changed:
+                await _ensure_slug_free(changed["slug"], post.id)
+            for name in ("title", "slug", "excerpt"):
+                if name in changed:
+                    setattr(post, name, changed[name])
+            await post.save()
+            if "tags" in changed:
+                await _set_tags(post, changed["tags"])
+            previous = {k: current[k] for k in REVISED_FIELDS if k in changed}
+            await revisions.record(post.id, None, editor, previous)
+    except IntegrityError:
+        raise _slug_taken(str(valid.get("slug"))) from None
+    return post
+
+
+async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None) -> Post:
+    """PUBLISHED now (or at a past `at`), or SCHEDULED for a future `at`.
+
+    A scheduled post reads as PUBLISHED once `at` passes, with no job involved.
+    Publishing a live or archived post again without `at` keeps its original date.
+    """
+    require_editor(viewer)
+    now = timezone.now()
+    when = validation.aware(at) if at is not None else None
+    async with in_transaction():
+        post = await post_for_edit(post_id, lock=True)
+        if when is None:
+            was_out = post.status in (PostStatus.PUBLISHED, PostStatus.ARCHIVED)
+            past = post.published_at is not None and post.published_at <= now
+            when = post.published_at if was_out and past else now
+        post.status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
+        post.published_at = when
+        post.feed_at = when
+        await post.save()
+    return post
+
+
+async def unpublish_post(viewer: Viewer, post_id: int) -> Post:
+    """Back to DRAFT: hidden from the public, its publication date cleared."""
+    require_editor(viewer)
+    async with in_transaction():
+        post = await post_for_edit(post_id, lock=True)
+        post.status = PostStatus.DRAFT
+        post.published_at = None
+        post.feed_at = post.created_at
+        await post.save()
+    return post
+
+
+async def archive_post(viewer: Viewer, post_id: int) -> Post:
+    """ARCHIVED: hidden from the public but kept, with its publication date, for editors."""
+    require_editor(viewer)
+    async with in_transaction():
+        post = await post_for_edit(post_id, lock=True)
+        post.status = PostStatus.ARCHIVED
+        await post.save()
+    return post
+
+
+async def delete_post(viewer: Viewer, post_id: int) -> None:
+    """Delete the post with its sections, stories, comments, likes and revisions."""
+    require_editor(viewer)
+    async with in_transaction():
+        post = await post_for_edit(post_id, lock=True)
+        await Story.filter(post_id=post.id).delete()
+        await post.tags.clear()
+        await post.delete()

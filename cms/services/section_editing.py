@@ -1,0 +1,150 @@
+"""Writing sections: add, update, move, delete, keeping positions dense (0..n-1) and unique.
+
+Positions are renumbered inside one transaction: every section of the post is first
+shifted past the largest position in one statement, then given its final place, so
+the unique (post, position) constraint never sees two sections in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from cms.errors import InvalidInput, NotFound
+from cms.models import Post, Section
+from cms.principal import Viewer
+from cms.services import revisions, validation
+from cms.services.access import require_editor
+from cms.services.post_editing import (
+    SectionDraft,
+    post_for_edit,
+    refresh_post,
+    valid_section,
+)
+from cms.services.rendering import render_markdown
+
+REVISED_FIELDS = ("heading", "body")
+
+
+async def section_for_edit(section_id: int) -> Section:
+    section = await Section.get_or_none(id=section_id)
+    if section is None:
+        raise NotFound("No section has this id: it may have been deleted.")
+    return section
+
+
+async def _ordered(post_id: int) -> list[Section]:
+    return await Section.filter(post_id=post_id).order_by("position", "id")
+
+
+async def _place(post_id: int, ordered: list[Section]) -> None:
+    """Give `ordered` the positions 0..n-1, in that order."""
+    if not ordered:
+        return
+    offset = max(s.position for s in ordered) + len(ordered) + 1
+    await Section.filter(post_id=post_id).update(position=F("position") + offset)
+    for position, section in enumerate(ordered):
+        await Section.filter(id=section.id).update(position=position)
+        section.position = position
+
+
+def _check_position(position: int, size: int) -> int:
+    if not 0 <= position <= size:
+        raise InvalidInput(
+            f"`position` must be between 0 and {size} for this post; got {position}.",
+            field="position",
+        )
+    return position
+
+
+async def add_section(
+    viewer: Viewer, post_id: int, draft: SectionDraft, position: int | None = None
+) -> Section:
+    """A new section at `position` (default: the end); later ones move down by one."""
+    require_editor(viewer)
+    draft = valid_section(draft)
+    async with in_transaction():
+        await post_for_edit(post_id, lock=True)
+        ordered = await _ordered(post_id)
+        if len(ordered) >= validation.MAX_SECTIONS:
+            raise InvalidInput(
+                f"A post has at most {validation.MAX_SECTIONS} sections; delete one first.",
+                field="postId",
+            )
+        index = len(ordered) if position is None else _check_position(position, len(ordered))
+        top = max((s.position for s in ordered), default=-1) + 1
+        section = await Section.create(
+            post_id=post_id,
+            position=top,
+            heading=draft.heading,
+            body=draft.body,
+            html=render_markdown(draft.body),
+        )
+        ordered.insert(index, section)
+        await _place(post_id, ordered)
+        await refresh_post(post_id)
+    return section
+
+
+async def update_section(viewer: Viewer, section_id: int, changes: Mapping[str, Any]) -> Section:
+    """Change heading and/or body (a null heading makes it the lead), keeping a revision."""
+    editor = require_editor(viewer)
+    valid: dict[str, Any] = {}
+    if "heading" in changes:
+        valid["heading"] = validation.optional_text(
+            changes["heading"], "heading", validation.MAX_HEADING
+        )
+    if "body" in changes:
+        valid["body"] = validation.required_text(changes["body"], "body", validation.MAX_BODY)
+    async with in_transaction():
+        section = await section_for_edit(section_id)
+        await post_for_edit(section.post_id, lock=True)
+        section = await section_for_edit(section_id)
+        changed = {k: v for k, v in valid.items() if getattr(section, k) != v}
+        if not changed:
+            return section
+        previous = {k: getattr(section, k) for k in REVISED_FIELDS if k in changed}
+        for name, value in changed.items():
+            setattr(section, name, value)
+        section.html = render_markdown(section.body)
+        await section.save()
+        await revisions.record(section.post_id, section.id, editor, previous)
+        await refresh_post(section.post_id)
+    return section
+
+
+async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
+    """Move a section to `position` (0-based); the others close up around it."""
+    require_editor(viewer)
+    async with in_transaction():
+        section = await section_for_edit(section_id)
+        post = await post_for_edit(section.post_id, lock=True)
+        ordered = await _ordered(post.id)
+        if not 0 <= position < len(ordered):
+            raise InvalidInput(
+                f"`position` must be between 0 and {len(ordered) - 1} for this post; "
+                f"got {position}.",
+                field="position",
+            )
+        moving = next(s for s in ordered if s.id == section_id)
+        ordered.remove(moving)
+        ordered.insert(position, moving)
+        await _place(post.id, ordered)
+        await refresh_post(post.id)
+    return await post_for_edit(post.id)
+
+
+async def delete_section(viewer: Viewer, section_id: int) -> int:
+    """Delete a section; its stories stay in the post without a section. Returns the post id."""
+    require_editor(viewer)
+    async with in_transaction():
+        section = await section_for_edit(section_id)
+        post_id = section.post_id
+        await post_for_edit(post_id, lock=True)
+        await section.delete()
+        await _place(post_id, await _ordered(post_id))
+        await refresh_post(post_id)
+    return post_id

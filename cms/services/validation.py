@@ -1,0 +1,91 @@
+"""Bounds and shapes of what editors write; every failure names the input field."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from slugify import slugify
+
+from cms.errors import InvalidInput
+
+MAX_TITLE = 300
+MAX_SLUG = 200
+MAX_EXCERPT = 2_000
+MAX_TAGS = 20
+MAX_TAG = 64
+MAX_HEADING = 300
+MAX_BODY = 100_000
+MAX_SECTIONS = 200
+MAX_STORY_NAME = 200
+MAX_DESCRIPTOR = 300
+MAX_LEAD = 2_000
+MAX_QUOTE = 10_000
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def required_text(value: str | None, field: str, max_length: int) -> str:
+    """Stripped text that must not be empty."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"`{field}` must not be empty.", field=field)
+    return bounded_text(text, field, max_length)
+
+
+def bounded_text(value: str, field: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise InvalidInput(
+            f"`{field}` is {len(value)} characters long; shorten it to at most {max_length}.",
+            field=field,
+        )
+    return value
+
+
+def optional_text(value: str | None, field: str, max_length: int) -> str | None:
+    """Stripped text, or None when absent or blank."""
+    text = (value or "").strip()
+    return bounded_text(text, field, max_length) if text else None
+
+
+def slug_from_title(title: str) -> str:
+    """What a title's slug is when the editor does not pick one."""
+    slug = slugify(title, max_length=MAX_SLUG)
+    if not slug:
+        raise InvalidInput(
+            "The title has no letters or digits to make a slug from: pass `slug` too.",
+            field="slug",
+        )
+    return slug
+
+
+def valid_slug(value: str, field: str = "slug") -> str:
+    slug = value.strip()
+    if len(slug) > MAX_SLUG or not _SLUG.match(slug):
+        raise InvalidInput(
+            f"`{field}` must be 1-{MAX_SLUG} lowercase letters, digits and single hyphens "
+            f"between them, e.g. {slugify(slug)[:MAX_SLUG] or 'my-first-post'!r}.",
+            field=field,
+        )
+    return slug
+
+
+def valid_tags(values: list[str], field: str = "tags") -> list[str]:
+    """Lower-cased, stripped, de-duplicated tags in the order given."""
+    tags: list[str] = []
+    for value in values:
+        tag = value.strip().lower()
+        if not tag:
+            raise InvalidInput("A tag must not be empty.", field=field)
+        if len(tag) > MAX_TAG:
+            raise InvalidInput(f"A tag is at most {MAX_TAG} characters: {tag!r}.", field=field)
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput(f"A post has at most {MAX_TAGS} tags; got {len(tags)}.", field=field)
+    return tags
+
+
+def aware(value: datetime) -> datetime:
+    """A datetime with a time zone; one given without an offset is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -1,0 +1,45 @@
+"""Concurrent editors: positions stay dense and counts stay exact."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cms.enums import CommentStatus, Role
+from cms.models import Post, Section
+from cms.principal import Viewer
+from cms.services import moderation, section_editing
+from cms.services.post_editing import SectionDraft
+from tests.factories import make_comment, make_post
+
+EDITOR = Viewer(name="alice", role=Role.EDITOR, token_id=1)
+
+
+async def test_concurrent_moves_and_adds_leave_positions_dense_and_unique(db: str) -> None:
+    post = await make_post("Busy", sections=[(f"S{i}", f"Body {i}") for i in range(5)])
+    sections = await Section.filter(post_id=post.id).order_by("position")
+
+    await asyncio.gather(
+        *(section_editing.move_section(EDITOR, s.id, (i * 3) % 5) for i, s in enumerate(sections)),
+        *(
+            section_editing.add_section(EDITOR, post.id, SectionDraft(body=f"New {i}"), 0)
+            for i in range(3)
+        ),
+    )
+
+    positions = (
+        await Section.filter(post_id=post.id)
+        .order_by("position")
+        .values_list("position", flat=True)
+    )
+    assert positions == list(range(8))
+
+
+async def test_concurrent_approvals_of_one_comment_count_once(db: str) -> None:
+    post = await make_post("Talk")
+    comment = await make_comment(post, status=CommentStatus.PENDING)
+
+    await asyncio.gather(
+        *(moderation.moderate_comment(EDITOR, comment.id, CommentStatus.APPROVED) for _ in range(8))
+    )
+
+    assert (await Post.get(id=post.id)).comment_count == 1
