@@ -9,12 +9,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from cms.api.extensions.guards import build_guards
+from cms.api.mutations.engagement import EngagementMutations
 from cms.api.queries.posts import PostQueries
+from cms.api.subscriptions import EngagementSubscriptions
 from cms.settings import Limits
 
 QUERY_ROOTS: tuple[type, ...] = (PostQueries,)
-MUTATION_ROOTS: tuple[type, ...] = ()
-SUBSCRIPTION_ROOTS: tuple[type, ...] = ()
+MUTATION_ROOTS: tuple[type, ...] = (EngagementMutations,)
+SUBSCRIPTION_ROOTS: tuple[type, ...] = (EngagementSubscriptions,)
 
 
 class CMSSchema(strawberry.Schema):

@@ -1,0 +1,1 @@
+"""Mutation roots, one per domain, merged in cms.api.schema."""
