@@ -111,7 +111,7 @@ class RedisBroker:
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        pubsub = self._redis.pubsub()
         await pubsub.psubscribe(f"{self._prefix}*")
         # Wait for Redis to confirm, so events published once start() returns are heard.
         while True:
