@@ -56,6 +56,11 @@ class Subscription:
             self._queue.get_nowait()
         self._queue.put_nowait(message)
 
+    @property
+    def waiting(self) -> int:
+        """Messages delivered and not read yet."""
+        return self._queue.qsize()
+
     async def next(self) -> Message:
         return await self._queue.get()
 
@@ -81,6 +86,9 @@ class LocalBroker:
 
     async def publish(self, channel: str, message: Message) -> None:
         self.deliver(channel, message)
+
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))
 
     def deliver(self, channel: str, message: Message) -> None:
         for subscription in tuple(self._subscribers.get(channel, ())):

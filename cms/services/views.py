@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -55,15 +55,16 @@ async def write_views(counts: Mapping[int, int]) -> None:
 class MemoryViewBuffer:
     """For one process: views of its own requests, lost only if the process is killed."""
 
-    def __init__(self, window_s: int) -> None:
+    def __init__(self, window_s: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s = window_s
+        self._clock = clock
         self._seen: dict[tuple[int, str], float] = {}
         self._pending: Counter[int] = Counter()
         self._flushing: Counter[int] = Counter()
         self._next_prune = 0.0
 
     async def record(self, post_id: int, visitor_key: str) -> bool:
-        now = time.monotonic()
+        now = self._clock()
         self._prune(now)
         key = (post_id, visitor_key)
         if self._seen.get(key, 0.0) > now:
