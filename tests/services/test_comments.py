@@ -56,20 +56,17 @@ async def test_author_and_body_are_trimmed_and_the_body_rendered_for_the_public(
     assert await stored(post) == (1, [("See [this](https://a.example) *now*", "APPROVED")])
 
 
-@pytest.mark.parametrize(
-    ("author", "body", "field"),
-    [("", "Hi", "author"), ("  ", "Hi", "author"), ("a" * 81, "Hi", "author"),
-     ("Ana", " \n ", "body"), ("Ana", "b" * 5001, "body")],
-)  # fmt: skip
-async def test_author_and_body_lengths_are_checked_after_trimming(
-    db: str, author: str, body: str, field: str
-) -> None:
+async def test_author_and_body_lengths_are_checked_after_trimming(db: str) -> None:
     post = await make_post()
+    cases = [("", "Hi"), ("  ", "Hi"), ("a" * 81, "Hi"), ("Ana", " \n "), ("Ana", "b" * 5001)]
+    fields = []
 
-    with pytest.raises(InvalidInput) as raised:
-        await add(runtime_with(db), post, body, author=author)
+    for author, body in cases:
+        with pytest.raises(InvalidInput) as raised:
+            await add(runtime_with(db), post, body, author=author)
+        fields.append(raised.value.field)
 
-    assert raised.value.field == field
+    assert fields == ["author", "author", "author", "body", "body"]
     assert await stored(post) == (0, [])
 
 
@@ -81,21 +78,18 @@ async def test_the_longest_author_and_body_are_accepted(db: str) -> None:
     assert comment.status == CommentStatus.APPROVED
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
+async def test_two_links_or_more_hold_the_comment_for_moderation(db: str) -> None:
+    post = await make_post()
+    bodies = [
         "Visit https://a.example and https://b.example",
         "[one](http://a.example) [two](http://b.example)",
         "www.a.example or mailto:me@a.example",
-    ],
-)
-async def test_two_links_or_more_hold_the_comment_for_moderation(db: str, body: str) -> None:
-    post = await make_post()
+    ]
 
-    comment = await add(runtime_with(db), post, body)
+    held = [(await add(runtime_with(db), post, body)).status for body in bodies]
 
-    assert comment.status == CommentStatus.PENDING
-    assert await stored(post) == (0, [(body, "PENDING")])
+    assert held == [CommentStatus.PENDING] * 3
+    assert await stored(post) == (0, [(body, "PENDING") for body in bodies])
 
 
 async def test_one_link_is_fine_and_the_link_rule_can_be_turned_off(db: str) -> None:

@@ -53,27 +53,25 @@ async def test_unliking_removes_the_like_once_and_unliking_again_changes_nothing
     assert await Like.filter(post_id=post.id).values_list("visitor_id", flat=True) == ["visitor-b"]
 
 
-@pytest.mark.parametrize("status", [PostStatus.DRAFT, PostStatus.ARCHIVED])
-async def test_a_post_the_public_cannot_see_cannot_be_liked(
-    runtime: Runtime, status: PostStatus
-) -> None:
-    post = await make_post(status=status)
+async def test_a_post_the_public_cannot_see_cannot_be_liked(runtime: Runtime) -> None:
+    posts = [await make_post(status=s) for s in (PostStatus.DRAFT, PostStatus.ARCHIVED)]
 
-    with pytest.raises(NotFound):
-        await like_post(ANONYMOUS, post.id, "visitor-a", CLIENT, runtime.engagement)
+    for post in posts:
+        with pytest.raises(NotFound):
+            await like_post(ANONYMOUS, post.id, "visitor-a", CLIENT, runtime.engagement)
 
-    assert await like_count(post) == 0
-    assert not await Like.exists(post_id=post.id)
+    assert [await like_count(post) for post in posts] == [0, 0]
+    assert not await Like.exists()
 
 
-@pytest.mark.parametrize("visitor_id", ["", "   ", "x" * 129])
-async def test_a_visitor_id_must_be_1_to_128_characters(runtime: Runtime, visitor_id: str) -> None:
+async def test_a_visitor_id_must_be_1_to_128_characters(runtime: Runtime) -> None:
     post = await make_post()
 
-    with pytest.raises(InvalidInput) as raised:
-        await like_post(ANONYMOUS, post.id, visitor_id, CLIENT, runtime.engagement)
+    for visitor_id in ("", "   ", "x" * 129):
+        with pytest.raises(InvalidInput) as raised:
+            await like_post(ANONYMOUS, post.id, visitor_id, CLIENT, runtime.engagement)
+        assert raised.value.field == "visitorId"
 
-    assert raised.value.field == "visitorId"
     assert await like_count(post) == 0
 
 

@@ -76,14 +76,13 @@ async def test_a_visitor_counts_again_after_the_window(db: str) -> None:
     assert await buffer.pending([post.id]) == {post.id: 2}
 
 
-async def test_redis_windows_expire_too(db: str, redis: Redis, redis_prefix: str) -> None:
+async def test_redis_windows_expire_too(redis: Redis, redis_prefix: str) -> None:
     buffer = RedisViewBuffer(redis, redis_prefix, window_s=1)
-    post = await make_post()
 
-    await buffer.record(post.id, "a")
-    await asyncio.sleep(1.1)
+    await buffer.record(1, "a")
+    await asyncio.sleep(1.05)
 
-    assert await buffer.record(post.id, "a") is True
+    assert await buffer.record(1, "a") is True
 
 
 async def test_instances_sharing_redis_count_a_visitor_once_and_either_flushes(
