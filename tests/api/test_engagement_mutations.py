@@ -276,3 +276,20 @@ async def test_a_pending_comment_is_not_counted(client: httpx.AsyncClient) -> No
 
     assert body["data"]["addComment"]["status"] == CommentStatus.PENDING.value
     assert (await Post.get(id=post.id)).comment_count == 0
+
+
+async def test_views_past_the_clients_rate_limit_answer_rate_limited_and_are_not_counted(
+    db_url: str,
+) -> None:
+    settings = Settings(database_url=db_url, limits=Limits(view_rate="2/minute"))
+    async with app_client(settings) as http:
+        post = await make_post()
+        for visitor in ("a", "b"):
+            await graphql(http, VIEW, {"postId": post_id(post), "visitorId": visitor})
+
+        body = await graphql(http, VIEW, {"postId": post_id(post), "visitorId": "c"})
+        counts = await graphql(http, POST_COUNTS, {"slug": post.slug})
+
+        assert error_codes(body) == ["RATE_LIMITED"]
+        assert body["errors"][0]["extensions"]["retryAfter"] >= 1
+        assert counts["data"]["post"]["viewCount"] == 2
