@@ -31,14 +31,16 @@ class EngagementSubscriptions:
     @strawberry.subscription(
         description=(
             "Like, view and comment counts of one post whenever they change "
-            "(first the current counts)."
+            "(first the current counts). With visitorId, viewerHasLiked follows that visitor."
         )
     )
     async def post_stats(
-        self, info: Info, post_id: strawberry.ID
+        self, info: Info, post_id: strawberry.ID, visitor_id: str | None = None
     ) -> AsyncGenerator[PostStats, None]:
         context = info.context
         pk = decode_id(post_id, "Post", "postId")
         runtime = context.runtime
-        async for current in stats.watch_stats(context.viewer, pk, runtime.events, runtime.views):
+        async for current in stats.watch_stats(
+            context.viewer, pk, runtime.events, runtime.views, visitor_id
+        ):
             yield PostStats.from_stats(current)

@@ -6,32 +6,17 @@ from tortoise import timezone
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from cms.errors import InvalidInput
 from cms.models import Like, Post
 from cms.principal import Viewer
-from cms.services.engagement import Engagement
+from cms.services.engagement import Engagement, clean_visitor_id
 from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
-
-MAX_VISITOR_ID = 128
 
 # `like` is an SQL keyword, hence the quotes; both SQLite and PostgreSQL take this form.
 _INSERT_LIKE = (
     'INSERT INTO "like" (post_id, visitor_id, created_at) VALUES ({}, {}, {}) '
     "ON CONFLICT (post_id, visitor_id) DO NOTHING RETURNING id"
 )
-
-
-def clean_visitor_id(visitor_id: str) -> str:
-    """The visitor id trimmed; BAD_USER_INPUT when empty or too long."""
-    cleaned = visitor_id.strip()
-    if not cleaned or len(cleaned) > MAX_VISITOR_ID:
-        raise InvalidInput(
-            f"`visitorId` must be 1–{MAX_VISITOR_ID} characters: generate one random id per "
-            "browser (for example a UUID kept in localStorage) and send it every time.",
-            field="visitorId",
-        )
-    return cleaned
 
 
 async def like_post(
@@ -57,7 +42,7 @@ async def like_post(
             )
     stats = await stats_of(post_id, engagement.views, liked=True)
     if inserted:
-        await publish_stats(engagement.events, stats)
+        await publish_stats(engagement.events, stats, liked_by=visitor_id)
     return stats
 
 
@@ -80,5 +65,5 @@ async def unlike_post(
             )
     stats = await stats_of(post_id, engagement.views, liked=False)
     if removed:
-        await publish_stats(engagement.events, stats)
+        await publish_stats(engagement.events, stats, liked_by=visitor_id)
     return stats

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from cms.errors import NotFound
 from cms.models import Like, Post
 from cms.principal import Viewer
+from cms.services.engagement import clean_visitor_id
 from cms.services.events import Broker, stats_channel
 from cms.services.visibility import require_visible_post
 
@@ -59,16 +60,31 @@ async def stats_of(
     )
 
 
-async def publish_stats(events: Broker, stats: PostStats) -> None:
-    await events.publish(stats_channel(stats.post_id), stats.to_message())
+async def publish_stats(events: Broker, stats: PostStats, *, liked_by: str | None = None) -> None:
+    """Tell subscribers; `liked_by` names the visitor whose like or unlike changed them."""
+    message = stats.to_message()
+    if liked_by is not None:
+        # Stays between instances: subscribers only learn whether *their* visitor likes.
+        message["visitor_id"], message["liked"] = liked_by, stats.viewer_has_liked
+    await events.publish(stats_channel(stats.post_id), message)
 
 
 async def watch_stats(
-    viewer: Viewer, post_id: int, events: Broker, views: ViewBuffer
+    viewer: Viewer, post_id: int, events: Broker, views: ViewBuffer, visitor_id: str | None = None
 ) -> AsyncIterator[PostStats]:
-    """The post's counts now, then each time they change. NOT_FOUND for a hidden post."""
+    """The post's counts now, then each time they change. NOT_FOUND for a hidden post.
+
+    With `visitor_id`, `viewer_has_liked` follows that visitor's likes (from any tab or
+    instance) without a query per event.
+    """
+    if visitor_id is not None:
+        visitor_id = clean_visitor_id(visitor_id)
     async with events.subscribe(stats_channel(post_id)) as subscription:
         await require_visible_post(viewer, post_id)
-        yield await stats_of(post_id, views)
+        current = await stats_of(post_id, views, visitor_id)
+        liked = current.viewer_has_liked
+        yield current
         async for message in subscription:
-            yield PostStats.from_message(message)
+            if visitor_id is not None and message.get("visitor_id") == visitor_id:
+                liked = bool(message["liked"])
+            yield replace(PostStats.from_message(message), viewer_has_liked=liked)

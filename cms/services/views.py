@@ -21,8 +21,7 @@ from tortoise.transactions import in_transaction
 
 from cms.models import Post
 from cms.principal import Viewer
-from cms.services.engagement import Engagement, client_key
-from cms.services.likes import clean_visitor_id
+from cms.services.engagement import Engagement, clean_visitor_id, client_key
 from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
 

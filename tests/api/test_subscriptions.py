@@ -15,7 +15,7 @@ from cms.enums import CommentStatus, PostStatus, Role
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services.comments import NewComment, add_comment, set_comment_status
-from cms.services.likes import like_post
+from cms.services.likes import like_post, unlike_post
 from cms.settings import Limits, Settings
 from tests.factories import make_post
 
@@ -26,8 +26,10 @@ subscription Comments($postId: ID!) {
 """
 
 POST_STATS = """
-subscription Stats($postId: ID!) {
-  postStats(postId: $postId) { postId likeCount viewCount commentCount viewerHasLiked }
+subscription Stats($postId: ID!, $visitorId: String) {
+  postStats(postId: $postId, visitorId: $visitorId) {
+    postId likeCount viewCount commentCount viewerHasLiked
+  }
 }
 """
 
@@ -41,13 +43,16 @@ def runtime(db: str) -> Runtime:
 
 
 async def subscribe(
-    runtime: Runtime, document: str, post_id: int, viewer: Viewer = ANONYMOUS
+    runtime: Runtime,
+    document: str,
+    post_id: int,
+    viewer: Viewer = ANONYMOUS,
+    visitor_id: str | None = None,
 ) -> AsyncGenerator[Any, None]:
     schema = build_schema(runtime.settings.limits)
     context = Context(runtime=runtime, viewer=viewer)
-    results = await schema.subscribe(
-        document, {"postId": encode_id("Post", post_id)}, context_value=context
-    )
+    variables = {"postId": encode_id("Post", post_id), "visitorId": visitor_id}
+    results = await schema.subscribe(document, variables, context_value=context)
     assert not hasattr(results, "errors") or hasattr(results, "__anext__"), results
     return results  # type: ignore[return-value]
 
@@ -121,6 +126,28 @@ async def test_post_stats_start_with_the_current_counts_then_follow_changes(
         "commentCount": 1,
         "viewerHasLiked": False,
     }
+    await stats.aclose()
+
+
+async def test_with_a_visitor_id_viewer_has_liked_follows_that_visitors_likes(
+    runtime: Runtime,
+) -> None:
+    post = await make_post()
+    engagement = runtime.engagement
+    await like_post(ANONYMOUS, post.id, "me", CLIENT, engagement)
+    stats = await subscribe(runtime, POST_STATS, post.id, visitor_id="me")
+    seen = [await next_data(stats)]
+
+    await like_post(ANONYMOUS, post.id, "someone-else", CLIENT, engagement)
+    seen.append(await next_data(stats))
+    await unlike_post(ANONYMOUS, post.id, "me", CLIENT, engagement)
+    seen.append(await next_data(stats))
+
+    assert [(s["postStats"]["likeCount"], s["postStats"]["viewerHasLiked"]) for s in seen] == [
+        (1, True),
+        (2, True),
+        (1, False),
+    ]
     await stats.aclose()
 
 
