@@ -144,7 +144,7 @@ async def set_comment_status(
     """
     while True:
         async with in_transaction() as connection:
-            comment = await Comment.get_or_none(id=comment_id).using_db(connection)
+            comment = await Comment.filter(id=comment_id).using_db(connection).first()
             if comment is None:
                 raise NotFound("No such comment: it may have been deleted.")
             before = comment.status

@@ -170,7 +170,8 @@ class RedisViewBuffer:
         async with self._redis.pipeline(transaction=True) as pipe:
             for post_id, n in (put_back or {}).items():
                 pipe.hincrby(self._pending_key, str(post_id), n)
-            pipe.delete(batch_key).srem(self._flushing_set, batch_key)
+            pipe.delete(batch_key)
+            pipe.srem(self._flushing_set, batch_key)
             await pipe.execute()
 
 
