@@ -100,18 +100,22 @@ async def add_comment(
     await engagement.rate_limits.hit("comment", client_ip)
     await require_visible_post(viewer, new.post_id)
     parent = await _parent(viewer, new.post_id, new.parent_id, limits) if new.parent_id else None
-    since = timezone.now() - timedelta(seconds=limits.comment_duplicate_window_s)
-    if await Comment.exists(post_id=new.post_id, body=body, created_at__gte=since):
-        raise Conflict(
-            "The same comment was just posted on this post; it is not added twice. "
-            "Reload the page to see it (it may be waiting for moderation)."
-        )
     key = client_key(client_ip)
     held = held_for(author, body, limits) is not None or (
         limits.hold_first_comment and await _is_first_comment(author, key)
     )
     status = CommentStatus.PENDING if held else CommentStatus.APPROVED
+    since = timezone.now() - timedelta(seconds=limits.comment_duplicate_window_s)
     async with in_transaction() as connection:
+        # Locking the post row serialises comments on one post (PostgreSQL; SQLite's
+        # transactions are serial anyway), so a double submit cannot pass the check twice.
+        await Post.filter(id=new.post_id).using_db(connection).select_for_update().first()
+        duplicate = Comment.filter(post_id=new.post_id, body=body, created_at__gte=since)
+        if await duplicate.using_db(connection).exists():
+            raise Conflict(
+                "The same comment was just posted on this post; it is not added twice. "
+                "Reload the page to see it (it may be waiting for moderation)."
+            )
         comment = await Comment.create(
             post_id=new.post_id,
             parent_id=parent.id if parent else None,

@@ -272,3 +272,21 @@ async def test_moderating_an_unknown_comment_is_not_found(db: str) -> None:
         await set_comment_status(
             999, CommentStatus.APPROVED, engagement=runtime_with(db).engagement
         )
+
+
+async def test_a_double_submit_adds_the_comment_once(db: str) -> None:
+    post = await make_post()
+    runtime = runtime_with(db)
+
+    outcomes = await asyncio.gather(
+        *(add(runtime, post, "Sent twice") for _ in range(5)), return_exceptions=True
+    )
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "Comment",
+        "Conflict",
+        "Conflict",
+        "Conflict",
+        "Conflict",
+    ]
+    assert await stored(post) == (1, [("Sent twice", "APPROVED")])
