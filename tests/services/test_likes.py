@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cms.enums import PostStatus
@@ -90,3 +92,20 @@ async def test_likes_past_the_rate_limit_of_a_client_are_refused_and_not_counted
     assert 1 <= raised.value.retry_after_s <= 60
     assert other.like_count == 4
     assert not await Like.exists(post_id=post.id, visitor_id="visitor-9")
+
+
+async def test_concurrent_likes_and_unlikes_of_one_visitor_count_once(runtime: Runtime) -> None:
+    post = await make_post()
+    engagement = runtime.engagement
+
+    await asyncio.gather(
+        *(like_post(ANONYMOUS, post.id, "double-click", CLIENT, engagement) for _ in range(20))
+    )
+    liked = await like_count(post)
+    await asyncio.gather(
+        *(unlike_post(ANONYMOUS, post.id, "double-click", CLIENT, engagement) for _ in range(20))
+    )
+
+    assert liked == 1
+    assert await like_count(post) == 0
+    assert not await Like.exists(post_id=post.id)
