@@ -2,22 +2,90 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+
+from cms.services.engagement import Engagement
+from cms.services.events import Broker, LocalBroker, RedisBroker
+from cms.services.rate_limits import RateLimits
 from cms.services.tokens import UsageClock
+from cms.services.views import MemoryViewBuffer, RedisViewBuffer, ViewBuffer
 from cms.settings import Settings
+
+log = logging.getLogger("cms.runtime")
 
 
 @dataclass
 class Runtime:
-    """What lives for the life of the app: settings and shared engagement machinery."""
+    """What lives for the life of the app: settings and shared engagement machinery.
+
+    Without `redis_url` everything is in this process; with it, view counts, rate-limit
+    windows and subscription events are shared by every instance on that Redis.
+    """
 
     settings: Settings
     # When each API token's last use was last written, so it is written once a minute.
     token_usage: UsageClock = field(default_factory=UsageClock)
+    redis: Redis | None = field(init=False, default=None)
+    engagement: Engagement = field(init=False)
+    _flusher: asyncio.Task[None] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        settings, limits = self.settings, self.settings.limits
+        prefix = settings.redis_prefix
+        views: ViewBuffer
+        events: Broker
+        if settings.redis_url:
+            self.redis = Redis.from_url(settings.redis_url)
+            views = RedisViewBuffer(self.redis, prefix, limits.view_window_s)
+            events = RedisBroker(self.redis, prefix)
+        else:
+            views = MemoryViewBuffer(limits.view_window_s)
+            events = LocalBroker()
+        self.engagement = Engagement(
+            limits=limits,
+            rate_limits=RateLimits(limits, settings.redis_url, prefix),
+            views=views,
+            events=events,
+        )
+
+    @property
+    def views(self) -> ViewBuffer:
+        return self.engagement.views
+
+    @property
+    def events(self) -> Broker:
+        return self.engagement.events
 
     async def start(self) -> None:
         """Start background work; called by the app's lifespan after the database opens."""
+        await self.events.start()
+        self._flusher = asyncio.create_task(self._flush_views(), name="cms-view-flusher")
 
     async def stop(self) -> None:
         """Stop background work and flush what is buffered; called before the database closes."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+        try:
+            await self.views.flush()
+        finally:
+            await self.events.stop()
+            if self.redis is not None:
+                await self.redis.aclose()
+
+    async def _flush_views(self) -> None:
+        interval = self.settings.limits.view_flush_interval_s
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.views.flush()
+            except Exception:
+                # Counts stay buffered and are retried at the next tick.
+                log.exception("flushing buffered views failed")

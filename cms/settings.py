@@ -41,15 +41,23 @@ class Limits:
     max_tokens: int = 2000
     max_cost: int = 25_000
     max_page_size: int = 100
+    # Per client address, in the `limits` library's notation ("5/minute").
     comment_rate: str = "5/minute"
     like_rate: str = "60/minute"
     view_rate: str = "120/minute"
-    comment_max_links: int = 2
+    # A comment with this many links or more waits for an editor (PENDING); 0 turns it off.
+    comment_hold_links: int = 2
+    # The same body on the same post within this many seconds is refused (CONFLICT).
     comment_duplicate_window_s: int = 300
+    # How deep replies nest: top-level comments have depth 0, replies at most this.
     comment_max_depth: int = 5
+    # Words or phrases (case-insensitive) that send a comment to PENDING.
     comment_blocklist: tuple[str, ...] = ()
+    # An author's first comment from a client waits for an editor.
     hold_first_comment: bool = True
+    # A visitor's view of a post counts once per this many seconds.
     view_window_s: int = 1800
+    # How often buffered views are written to the database.
     view_flush_interval_s: float = 2.0
 
 
@@ -66,6 +74,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # How long browsers and CDNs may reuse an anonymous GET answer before revalidating.
     public_max_age_s: int = 10
+    # Prefix of every Redis key and channel, so instances or tests can share one Redis.
+    redis_prefix: str = "cms:"
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -79,8 +89,17 @@ class Settings:
             comment_rate=env.get("CMS_COMMENT_RATE", Limits.comment_rate),
             like_rate=env.get("CMS_LIKE_RATE", Limits.like_rate),
             view_rate=env.get("CMS_VIEW_RATE", Limits.view_rate),
+            comment_hold_links=int(env.get("CMS_COMMENT_HOLD_LINKS", Limits.comment_hold_links)),
+            comment_duplicate_window_s=int(
+                env.get("CMS_COMMENT_DUPLICATE_WINDOW_S", Limits.comment_duplicate_window_s)
+            ),
+            comment_max_depth=int(env.get("CMS_COMMENT_MAX_DEPTH", Limits.comment_max_depth)),
             comment_blocklist=_csv(env.get("CMS_COMMENT_BLOCKLIST")),
             hold_first_comment=not _flag(env.get("CMS_APPROVE_FIRST_COMMENT")),
+            view_window_s=int(env.get("CMS_VIEW_WINDOW_S", Limits.view_window_s)),
+            view_flush_interval_s=float(
+                env.get("CMS_VIEW_FLUSH_INTERVAL_S", Limits.view_flush_interval_s)
+            ),
         )
         return cls(
             database_url=env.get("CMS_DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -91,5 +110,6 @@ class Settings:
             cors_origins=_csv(env.get("CMS_CORS_ORIGINS")),
             trusted_proxies=_csv(env.get("CMS_TRUSTED_PROXIES")),
             public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
+            redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
             limits=limits,
         )

@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -135,14 +136,23 @@ def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, debug=True)
 
 
+@asynccontextmanager
+async def app_client(
+    settings: Settings, client: tuple[str, int] = ("127.0.0.1", 123)
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on a new app for `settings`, its lifespan running; `client` is the peer."""
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the real ASGI app, lifespan included."""
-    app = create_app(settings)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings) as http:
+        yield http
 
 
 async def graphql(
@@ -158,6 +168,46 @@ async def graphql(
     )
     assert response.headers["content-type"].startswith("application/json"), response.text
     return response.json()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis; skipped without one, except under CI=true where it must answer."""
+    import redis
+
+    def unavailable(reason: str) -> None:
+        if IN_CI:
+            pytest.fail(f"CI=true requires Redis: {reason}")
+        pytest.skip(f"Redis tests need CMS_TEST_REDIS_URL ({reason})")
+
+    if not REDIS_URL:
+        unavailable("CMS_TEST_REDIS_URL is unset")
+    assert REDIS_URL is not None
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except redis.RedisError as error:
+        unavailable(f"{REDIS_URL} does not answer: {error}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix for one test; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"cms-test-{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

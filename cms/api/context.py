@@ -29,7 +29,11 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.viewer)
+        self.refresh_loaders()
+
+    def refresh_loaders(self) -> None:
+        """New, empty loaders: a subscription's events must not read earlier answers."""
+        self.loaders = Loaders(self.viewer, self.runtime.views)
 
 
 Info = StrawberryInfo[Context, None]

@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from cms.principal import Viewer
 from cms.services import comment_reads, posts, revisions, sections, stories
 from cms.services.pagination import Page, PageRequest
+from cms.services.views import ViewBuffer
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -50,6 +51,7 @@ class Loaders:
     """Named `XByY`; built for one request and one viewer, never shared."""
 
     viewer: Viewer
+    views: ViewBuffer | None = None
     post_by_id: DataLoader = field(init=False)
     section_by_id: DataLoader = field(init=False)
     story_by_id: DataLoader = field(init=False)
@@ -64,6 +66,7 @@ class Loaders:
     reply_total_by_comment_id: DataLoader = field(init=False)
     approved_comments_by_post_id: DataLoader = field(init=False)
     revisions_by_post_id: DataLoader = field(init=False)
+    pending_views_by_post_id: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         viewer = self.viewer
@@ -83,3 +86,7 @@ class Loaders:
             comment_reads.approved_comments_by_post_ids, missing=list
         )
         self.revisions_by_post_id = _by_key(revisions.revisions_by_post_ids, missing=list)
+        self.pending_views_by_post_id = _by_key(self._pending_views, missing=lambda: 0)
+
+    async def _pending_views(self, post_ids: list[int]) -> Mapping[int, int]:
+        return await self.views.pending(post_ids) if self.views is not None else {}

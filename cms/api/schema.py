@@ -10,23 +10,26 @@ from strawberry.tools import merge_types
 
 from cms.api.extensions.guards import build_guards
 from cms.api.mutations.articles import ArticleMutations
+from cms.api.mutations.engagement import EngagementMutations
 from cms.api.mutations.moderation import ModerationMutations
 from cms.api.mutations.post_editing import PostEditingMutations
 from cms.api.mutations.section_editing import SectionEditingMutations
 from cms.api.mutations.story_editing import StoryEditingMutations
 from cms.api.queries.editor import EditorQueries
 from cms.api.queries.posts import PostQueries
+from cms.api.subscriptions import EngagementSubscriptions
 from cms.settings import Limits
 
 QUERY_ROOTS: tuple[type, ...] = (PostQueries, EditorQueries)
 MUTATION_ROOTS: tuple[type, ...] = (
+    EngagementMutations,
     PostEditingMutations,
     SectionEditingMutations,
     StoryEditingMutations,
     ModerationMutations,
     ArticleMutations,
 )
-SUBSCRIPTION_ROOTS: tuple[type, ...] = ()
+SUBSCRIPTION_ROOTS: tuple[type, ...] = (EngagementSubscriptions,)
 
 
 class CMSSchema(strawberry.Schema):

@@ -17,7 +17,12 @@ from cms.models import Comment, Post, Section, Story
 
 
 def draft_from_rows(
-    post: Any, sections: Sequence[Any], stories: Sequence[Any], comments: Sequence[Any]
+    post: Any,
+    sections: Sequence[Any],
+    stories: Sequence[Any],
+    comments: Sequence[Any],
+    *,
+    view_count: int | None = None,
 ) -> ArticleDraft:
     """The article a post's rows make: approved comments oldest first, stories in place."""
     by_section: dict[int | None, list[Any]] = {}
@@ -43,7 +48,7 @@ def draft_from_rows(
         title=post.title,
         published_on=published.date(),
         like_count=post.like_count,
-        view_count=post.view_count,
+        view_count=post.view_count if view_count is None else view_count,
         sections=tuple(section_drafts),
         comments=tuple(
             CommentDraft(c.author, c.body)
@@ -69,7 +74,12 @@ async def export_post(post: Post) -> str:
 
 
 def article_text(
-    post: Any, sections: Sequence[Any], stories: Sequence[Any], comments: Sequence[Any]
+    post: Any,
+    sections: Sequence[Any],
+    stories: Sequence[Any],
+    comments: Sequence[Any],
+    *,
+    view_count: int,
 ) -> str:
     """The article text of already loaded rows (what `Post.text` returns)."""
-    return render_article(draft_from_rows(post, sections, stories, comments))
+    return render_article(draft_from_rows(post, sections, stories, comments, view_count=view_count))

@@ -14,28 +14,17 @@ from cms.errors import NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
 from cms.services.access import require_editor
+from cms.services.comments import set_comment_status
+from cms.services.engagement import Engagement
+from cms.services.stats import publish_stats, stats_of
 
 
-async def _locked_comment(comment_id: int) -> Comment:
-    comment = await Comment.filter(id=comment_id).select_for_update().first()
-    if comment is None:
-        raise NotFound("No comment has this id: it may have been deleted.")
-    return comment
-
-
-async def moderate_comment(viewer: Viewer, comment_id: int, status: CommentStatus) -> Comment:
-    """Set the comment's status; setting the status it already has changes nothing."""
+async def moderate_comment(
+    viewer: Viewer, comment_id: int, status: CommentStatus, engagement: Engagement
+) -> Comment:
+    """Set the comment's status (an editor's decision); see `comments.set_comment_status`."""
     require_editor(viewer)
-    async with in_transaction():
-        comment = await _locked_comment(comment_id)
-        if comment.status == status:
-            return comment
-        delta = (status == CommentStatus.APPROVED) - (comment.status == CommentStatus.APPROVED)
-        comment.status = status
-        await comment.save(update_fields=["status"])
-        if delta:
-            await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") + delta)
-    return comment
+    return await set_comment_status(comment_id, status, engagement=engagement)
 
 
 async def _thread_ids(comment_id: int) -> list[int]:
@@ -47,11 +36,13 @@ async def _thread_ids(comment_id: int) -> list[int]:
     return found
 
 
-async def delete_comment(viewer: Viewer, comment_id: int) -> None:
+async def delete_comment(viewer: Viewer, comment_id: int, engagement: Engagement) -> None:
     """Delete the comment and its replies; the count drops by the approved ones removed."""
     require_editor(viewer)
     async with in_transaction():
-        comment = await _locked_comment(comment_id)
+        comment = await Comment.filter(id=comment_id).select_for_update().first()
+        if comment is None:
+            raise NotFound("No comment has this id: it may have been deleted.")
         ids = await _thread_ids(comment.id)
         approved = await Comment.filter(id__in=ids, status=CommentStatus.APPROVED).count()
         await Comment.filter(id__in=ids).delete()
@@ -59,3 +50,5 @@ async def delete_comment(viewer: Viewer, comment_id: int) -> None:
             await Post.filter(id=comment.post_id).update(
                 comment_count=F("comment_count") - approved
             )
+    if approved:
+        await publish_stats(engagement.events, await stats_of(comment.post_id, engagement.views))

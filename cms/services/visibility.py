@@ -8,6 +8,7 @@ from tortoise import timezone
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from cms.errors import NotFound
 from cms.models import Comment, CommentStatus, Post, PostStatus
 from cms.principal import Viewer
 
@@ -53,3 +54,11 @@ def visible_comments(viewer: Viewer) -> QuerySet[Comment]:
 
 def can_see_comment(viewer: Viewer, comment: Comment) -> bool:
     return viewer.is_editor or comment.status == CommentStatus.APPROVED
+
+
+async def require_visible_post(viewer: Viewer, post_id: int) -> Post:
+    """The post, if the viewer may see it (and so like, view or comment on it)."""
+    post = await visible_posts(viewer).get_or_none(id=post_id)
+    if post is None:
+        raise NotFound("No such post: check the `postId` (the post may be unpublished).")
+    return post

@@ -7,8 +7,10 @@ import asyncio
 from cms.enums import CommentStatus, Role
 from cms.models import Post, Section
 from cms.principal import Viewer
+from cms.runtime import Runtime
 from cms.services import moderation, section_editing
 from cms.services.post_editing import SectionDraft
+from cms.settings import Settings
 from tests.factories import make_comment, make_post
 
 EDITOR = Viewer(name="alice", role=Role.EDITOR, token_id=1)
@@ -38,8 +40,13 @@ async def test_concurrent_approvals_of_one_comment_count_once(db: str) -> None:
     post = await make_post("Talk")
     comment = await make_comment(post, status=CommentStatus.PENDING)
 
+    engagement = Runtime(Settings(database_url=db)).engagement
+
     await asyncio.gather(
-        *(moderation.moderate_comment(EDITOR, comment.id, CommentStatus.APPROVED) for _ in range(8))
+        *(
+            moderation.moderate_comment(EDITOR, comment.id, CommentStatus.APPROVED, engagement)
+            for _ in range(8)
+        )
     )
 
     assert (await Post.get(id=post.id)).comment_count == 1

@@ -100,6 +100,12 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
             )
             yield
 
+        def on_stream_result(self, result: Any) -> Iterator[None]:
+            # Each subscription event is a result of its own: the same codes and masking.
+            if getattr(result, "errors", None):
+                result.errors = [client_error(error) for error in result.errors]
+            yield
+
         def get_results(self) -> dict[str, Any]:
             if count_sql:
                 return {"sql": {"count": getattr(self, "sql_count", 0)}}

@@ -20,7 +20,9 @@ class ModerationMutations:
     ) -> Comment:
         pk = decode_id(id, "Comment")
         return Comment.from_model(
-            await moderation.moderate_comment(info.context.viewer, pk, status)
+            await moderation.moderate_comment(
+                info.context.viewer, pk, status, info.context.runtime.engagement
+            )
         )
 
     @strawberry.mutation(
@@ -28,5 +30,5 @@ class ModerationMutations:
     )
     async def delete_comment(self, info: Info, id: strawberry.ID) -> strawberry.ID:
         pk = decode_id(id, "Comment")
-        await moderation.delete_comment(info.context.viewer, pk)
+        await moderation.delete_comment(info.context.viewer, pk, info.context.runtime.engagement)
         return strawberry.ID(encode_id("Comment", pk))

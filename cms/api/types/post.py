@@ -40,7 +40,7 @@ class Post(relay.Node):
     created_at: datetime
     updated_at: datetime
     like_count: int
-    view_count: int
+    stored_view_count: strawberry.Private[int]
     comment_count: int = strawberry.field(description="Approved comments only.")
 
     @classmethod
@@ -55,9 +55,14 @@ class Post(relay.Node):
             created_at=post.created_at,
             updated_at=post.updated_at,
             like_count=post.like_count,
-            view_count=post.view_count,
+            stored_view_count=post.view_count,
             comment_count=post.comment_count,
         )
+
+    @strawberry.field(description="Views in the database plus those still buffered.")
+    async def view_count(self, info: Info) -> int:
+        pending = await info.context.loaders.pending_views_by_post_id.load(self.id)
+        return self.stored_view_count + pending
 
     @strawberry.field
     async def tags(self, info: Info) -> list[str]:
@@ -85,12 +90,14 @@ class Post(relay.Node):
     )
     async def text(self, info: Info) -> str:
         loaders = info.context.loaders
-        sections, stories, comments = await asyncio.gather(
+        sections, stories, comments, pending = await asyncio.gather(
             loaders.sections_by_post_id.load(self.id),
             loaders.stories_by_post_id.load(self.id),
             loaders.approved_comments_by_post_id.load(self.id),
+            loaders.pending_views_by_post_id.load(self.id),
         )
-        return article_text(self, sections, stories, comments)
+        views = self.stored_view_count + pending
+        return article_text(self, sections, stories, comments, view_count=views)
 
     @strawberry.field(description="Approved comments, oldest first (editors: all statuses).")
     async def comments(

@@ -1,0 +1,243 @@
+"""Writing comments: validation, moderation rules, counts and events.
+
+Reading threads lives in `comment_reads`. `comment_count` counts APPROVED comments
+only; it changes in the same transaction as the status that justifies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise import timezone
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from cms.enums import CommentStatus
+from cms.errors import Conflict, InvalidInput, NotFound
+from cms.models import Comment, Post
+from cms.principal import Viewer
+from cms.services.engagement import Engagement, client_key
+from cms.services.events import Broker, comment_channel
+from cms.services.rendering import render_markdown
+from cms.services.stats import publish_stats, stats_of
+from cms.services.views import ViewBuffer
+from cms.services.visibility import can_see_comment, require_visible_post
+from cms.settings import Limits
+
+MAX_AUTHOR = 80
+MAX_BODY = 5000
+
+# Markdown links, autolinks and bare addresses all contain one of these.
+_LINK = re.compile(r"\b(?:https?://|www\.|mailto:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NewComment:
+    post_id: int
+    author: str
+    body: str
+    parent_id: int | None = None
+
+
+def _cleaned(new: NewComment) -> tuple[str, str]:
+    author, body = new.author.strip(), new.body.strip()
+    if not 1 <= len(author) <= MAX_AUTHOR:
+        raise InvalidInput(
+            f"`author` must be 1–{MAX_AUTHOR} characters after trimming spaces.", field="author"
+        )
+    if not 1 <= len(body) <= MAX_BODY:
+        raise InvalidInput(
+            f"`body` must be 1–{MAX_BODY} characters after trimming spaces.", field="body"
+        )
+    return author, body
+
+
+def held_for(author: str, body: str, limits: Limits) -> str | None:
+    """Why a comment must wait for an editor (a rule about its text), or None."""
+    if limits.comment_hold_links and len(_LINK.findall(body)) >= limits.comment_hold_links:
+        return "links"
+    text = f"{author}\n{body}".casefold()
+    if any(word.casefold() in text for word in limits.comment_blocklist if word.strip()):
+        return "blocklist"
+    return None
+
+
+async def _parent(viewer: Viewer, post_id: int, parent_id: int, limits: Limits) -> Comment:
+    parent = await Comment.get_or_none(id=parent_id, post_id=post_id)
+    if parent is None or not can_see_comment(viewer, parent):
+        raise NotFound("No such comment to reply to on this post: check `parentId`.")
+    if parent.depth + 1 > limits.comment_max_depth:
+        raise InvalidInput(
+            f"Replies nest at most {limits.comment_max_depth} levels deep: "
+            "reply to an earlier comment in this thread instead.",
+            field="parentId",
+        )
+    return parent
+
+
+async def _is_first_comment(author: str, key: str) -> bool:
+    """No approved comment yet from this author name at this client."""
+    return not await Comment.exists(
+        author__iexact=author, client_key=key, status=CommentStatus.APPROVED
+    )
+
+
+async def add_comment(
+    viewer: Viewer, new: NewComment, client_ip: str, engagement: Engagement
+) -> Comment:
+    """Add a comment or reply, APPROVED or PENDING by the moderation rules.
+
+    Raises BAD_USER_INPUT (lengths, nesting), RATE_LIMITED (per client address),
+    NOT_FOUND (post or parent not visible) and CONFLICT (the same body on the same
+    post within the duplicate window). A refused comment writes nothing.
+    """
+    limits = engagement.limits
+    author, body = _cleaned(new)
+    await engagement.rate_limits.hit("comment", client_ip)
+    await require_visible_post(viewer, new.post_id)
+    parent = await _parent(viewer, new.post_id, new.parent_id, limits) if new.parent_id else None
+    key = client_key(client_ip)
+    held = held_for(author, body, limits) is not None or (
+        limits.hold_first_comment and await _is_first_comment(author, key)
+    )
+    status = CommentStatus.PENDING if held else CommentStatus.APPROVED
+    since = timezone.now() - timedelta(seconds=limits.comment_duplicate_window_s)
+    async with in_transaction() as connection:
+        # Locking the post row serialises comments on one post (PostgreSQL; SQLite's
+        # transactions are serial anyway), so a double submit cannot pass the check twice.
+        await Post.filter(id=new.post_id).using_db(connection).select_for_update().first()
+        duplicate = Comment.filter(post_id=new.post_id, body=body, created_at__gte=since)
+        if await duplicate.using_db(connection).exists():
+            raise Conflict(
+                "The same comment was just posted on this post; it is not added twice. "
+                "Reload the page to see it (it may be waiting for moderation)."
+            )
+        comment = await Comment.create(
+            post_id=new.post_id,
+            parent_id=parent.id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            author=author,
+            body=body,
+            html=render_markdown(body, user_generated=True),
+            status=status,
+            client_key=key,
+            using_db=connection,
+        )
+        if status == CommentStatus.APPROVED:
+            await (
+                Post.filter(id=new.post_id)
+                .using_db(connection)
+                .update(comment_count=F("comment_count") + 1)
+            )
+    await _announce(comment, engagement.events, engagement.views, counted=not held)
+    return comment
+
+
+async def set_comment_status(
+    comment_id: int, status: CommentStatus, *, engagement: Engagement
+) -> Comment:
+    """Moderate: change a comment's status and `comment_count` (+1 into APPROVED, -1 out of it).
+
+    One transaction; a concurrent decision on the same comment cannot count twice.
+    Publishes `commentAdded` when the comment becomes APPROVED, and the post's stats
+    when its count changed. Raises NOT_FOUND for an unknown comment id.
+    """
+    while True:
+        async with in_transaction() as connection:
+            comment = await Comment.filter(id=comment_id).using_db(connection).first()
+            if comment is None:
+                raise NotFound("No such comment: it may have been deleted.")
+            before = comment.status
+            if before == status:
+                return comment
+            # Only the decision that actually moves the row from `before` counts.
+            moved = (
+                await Comment.filter(id=comment_id, status=before)
+                .using_db(connection)
+                .update(status=status)
+            )
+            if not moved:
+                continue
+            delta = (status == CommentStatus.APPROVED) - (before == CommentStatus.APPROVED)
+            if delta:
+                await (
+                    Post.filter(id=comment.post_id)
+                    .using_db(connection)
+                    .update(comment_count=F("comment_count") + delta)
+                )
+        comment.status = status
+        break
+    if status == CommentStatus.APPROVED:
+        await _announce(comment, engagement.events, engagement.views, counted=bool(delta))
+    elif delta:
+        await publish_stats(engagement.events, await stats_of(comment.post_id, engagement.views))
+    return comment
+
+
+async def _announce(comment: Comment, events: Broker, views: ViewBuffer, *, counted: bool) -> None:
+    await events.publish(comment_channel(comment.post_id), comment_message(comment))
+    if counted:
+        await publish_stats(events, await stats_of(comment.post_id, views))
+
+
+def comment_message(comment: Comment) -> dict[str, Any]:
+    """What subscribers receive: the comment's public fields (never its client key)."""
+    return {
+        "id": comment.id,
+        "post_id": comment.post_id,
+        "parent_id": comment.parent_id,
+        "depth": comment.depth,
+        "author": comment.author,
+        "body": comment.body,
+        "html": comment.html,
+        "status": comment.status.value,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class PublishedComment:
+    """A comment as an event carried it: the attributes `Comment.from_model` reads."""
+
+    id: int
+    post_id: int
+    parent_id: int | None
+    depth: int
+    author: str
+    body: str
+    html: str
+    status: CommentStatus
+    created_at: datetime
+
+    @classmethod
+    def from_message(cls, message: dict[str, Any]) -> PublishedComment:
+        return cls(
+            id=int(message["id"]),
+            post_id=int(message["post_id"]),
+            parent_id=message["parent_id"],
+            depth=int(message["depth"]),
+            author=message["author"],
+            body=message["body"],
+            html=message["html"],
+            status=CommentStatus(message["status"]),
+            created_at=datetime.fromisoformat(message["created_at"]),
+        )
+
+
+async def watch_comments(
+    viewer: Viewer, post_id: int, events: Broker
+) -> AsyncIterator[PublishedComment]:
+    """New comments of a post as they are committed: APPROVED ones (editors: every one).
+
+    Raises NOT_FOUND when the viewer may not see the post.
+    """
+    async with events.subscribe(comment_channel(post_id)) as subscription:
+        await require_visible_post(viewer, post_id)
+        async for message in subscription:
+            comment = PublishedComment.from_message(message)
+            if viewer.is_editor or comment.status == CommentStatus.APPROVED:
+                yield comment

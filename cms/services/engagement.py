@@ -1,0 +1,45 @@
+"""What the public engagement services share for the life of a process."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cms.errors import InvalidInput
+from cms.settings import Limits
+
+if TYPE_CHECKING:
+    from cms.services.events import Broker
+    from cms.services.rate_limits import RateLimits
+    from cms.services.views import ViewBuffer
+
+
+MAX_VISITOR_ID = 128
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Rules, rate limits, the view buffer and the event broker (built by the runtime)."""
+
+    limits: Limits
+    rate_limits: RateLimits
+    views: ViewBuffer
+    events: Broker
+
+
+def client_key(client_ip: str) -> str:
+    """What is stored about a client: a hash of its address, never the address."""
+    return hashlib.sha256(client_ip.encode()).hexdigest()
+
+
+def clean_visitor_id(visitor_id: str) -> str:
+    """The visitor id trimmed; BAD_USER_INPUT when empty or too long."""
+    cleaned = visitor_id.strip()
+    if not cleaned or len(cleaned) > MAX_VISITOR_ID:
+        raise InvalidInput(
+            f"`visitorId` must be 1–{MAX_VISITOR_ID} characters: generate one random id per "
+            "browser (for example a UUID kept in localStorage) and send it every time.",
+            field="visitorId",
+        )
+    return cleaned

@@ -1,0 +1,166 @@
+"""Events for live subscribers: in-process, or through Redis pub/sub across instances.
+
+Services publish after their transaction commits, so a subscriber never hears of a
+row it cannot read yet. Messages are JSON-able dicts on channels named by
+`comment_channel(post_id)` and `stats_channel(post_id)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("cms.events")
+
+Message = dict[str, Any]
+
+# A subscriber that falls this far behind loses the oldest messages, not the process.
+QUEUE_SIZE = 256
+
+
+def comment_channel(post_id: int) -> str:
+    return f"comments:{post_id}"
+
+
+def stats_channel(post_id: int) -> str:
+    return f"stats:{post_id}"
+
+
+class Broker(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, channel: str, message: Message) -> None: ...
+
+    def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[Subscription]: ...
+
+
+class Subscription:
+    """Messages of one channel for one subscriber, in the order they were published."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
+
+    def deliver(self, message: Message) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()
+        self._queue.put_nowait(message)
+
+    @property
+    def waiting(self) -> int:
+        """Messages delivered and not read yet."""
+        return self._queue.qsize()
+
+    async def next(self) -> Message:
+        return await self._queue.get()
+
+    def __aiter__(self) -> AsyncIterator[Message]:
+        return self._messages()
+
+    async def _messages(self) -> AsyncIterator[Message]:
+        while True:
+            yield await self._queue.get()
+
+
+class LocalBroker:
+    """Fan-out to the subscribers of this process."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def publish(self, channel: str, message: Message) -> None:
+        self.deliver(channel, message)
+
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))
+
+    def deliver(self, channel: str, message: Message) -> None:
+        for subscription in tuple(self._subscribers.get(channel, ())):
+            subscription.deliver(message)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+        """Registered on entry (before the first await), so nothing published after is missed."""
+        subscription = Subscription()
+        self._subscribers[channel].add(subscription)
+        try:
+            yield subscription
+        finally:
+            subscribers = self._subscribers.get(channel)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscribers[channel]
+
+
+class RedisBroker:
+    """Publishes to Redis; one pattern subscription per process feeds its local subscribers."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = f"{prefix}events:"
+        self._local = LocalBroker()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        pubsub = self._redis.pubsub()
+        await pubsub.psubscribe(f"{self._prefix}*")
+        # Wait for Redis to confirm, so events published once start() returns are heard.
+        while True:
+            reply = await pubsub.get_message(ignore_subscribe_messages=False, timeout=5.0)
+            if reply is None:
+                raise ConnectionError("Redis did not confirm the events subscription")
+            if reply["type"] == "psubscribe":
+                break
+        self._reader = asyncio.create_task(self._read(pubsub), name="cms-events-reader")
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+
+    async def publish(self, channel: str, message: Message) -> None:
+        await self._redis.publish(f"{self._prefix}{channel}", json.dumps(message))
+
+    def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
+        return self._local.subscribe(channel)
+
+    async def _read(self, pubsub: Any) -> None:
+        try:
+            while True:
+                try:
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                except (RedisError, OSError):
+                    # redis-py reconnects and subscribes again on the next call.
+                    log.warning("lost the Redis events connection; retrying", exc_info=True)
+                    await asyncio.sleep(1.0)
+                    continue
+                if message is None or message["type"] != "pmessage":
+                    continue
+                channel = message["channel"]
+                if isinstance(channel, bytes):
+                    channel = channel.decode()
+                try:
+                    self._local.deliver(channel[len(self._prefix) :], json.loads(message["data"]))
+                except ValueError:
+                    log.warning("dropped a malformed event on %s", channel)
+        finally:
+            await pubsub.aclose()

@@ -1,0 +1,198 @@
+"""Buffered view counts: a visitor counts once per post per window, written in batches.
+
+A view costs no database write: it is de-duplicated and counted in a buffer (this
+process's memory, or Redis so instances share it) and a background task owned by
+the runtime adds the buffered counts to `post.view_count` in one transaction. Until
+then, `pending()` is what a reader adds to the stored count.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
+
+from redis.asyncio import Redis
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from cms.models import Post
+from cms.principal import Viewer
+from cms.services.engagement import Engagement, clean_visitor_id, client_key
+from cms.services.stats import PostStats, publish_stats, stats_of
+from cms.services.visibility import require_visible_post
+
+log = logging.getLogger("cms.views")
+
+
+class ViewBuffer(Protocol):
+    async def record(self, post_id: int, visitor_key: str) -> bool:
+        """Count a view unless this visitor was counted for this post within the window."""
+        ...
+
+    async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
+        """Views counted but not yet in the database, by post (posts without any omitted)."""
+        ...
+
+    async def flush(self) -> int:
+        """Add buffered views to the database; the number of views written."""
+        ...
+
+
+async def write_views(counts: Mapping[int, int]) -> None:
+    """One transaction: `view_count = view_count + n` for each post (deleted posts ignored)."""
+    if not counts:
+        return
+    async with in_transaction():
+        for post_id, n in sorted(counts.items()):
+            await Post.filter(id=post_id).update(view_count=F("view_count") + n)
+
+
+class MemoryViewBuffer:
+    """For one process: views of its own requests, lost only if the process is killed."""
+
+    def __init__(self, window_s: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window_s = window_s
+        self._clock = clock
+        self._seen: dict[tuple[int, str], float] = {}
+        self._pending: Counter[int] = Counter()
+        self._flushing: Counter[int] = Counter()
+        self._next_prune = 0.0
+
+    async def record(self, post_id: int, visitor_key: str) -> bool:
+        now = self._clock()
+        self._prune(now)
+        key = (post_id, visitor_key)
+        if self._seen.get(key, 0.0) > now:
+            return False
+        self._seen[key] = now + self._window_s
+        self._pending[post_id] += 1
+        return True
+
+    async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for post_id in post_ids:
+            n = self._pending.get(post_id, 0) + self._flushing.get(post_id, 0)
+            if n:
+                counts[post_id] = n
+        return counts
+
+    async def flush(self) -> int:
+        if not self._pending:
+            return 0
+        # Still counted by pending() until the transaction commits.
+        batch, self._pending = self._pending, Counter()
+        self._flushing.update(batch)
+        try:
+            await write_views(batch)
+        except BaseException:
+            self._pending.update(batch)
+            raise
+        finally:
+            self._flushing.subtract(batch)
+            self._flushing = +self._flushing
+        return sum(batch.values())
+
+    def _prune(self, now: float) -> None:
+        if now < self._next_prune:
+            return
+        self._next_prune = now + 60.0
+        self._seen = {key: until for key, until in self._seen.items() if until > now}
+
+
+# Atomically move the pending hash aside for one flusher and remember it as in flight.
+_START_FLUSH = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('SADD', KEYS[3], KEYS[2])
+return 1
+"""
+
+# Pending plus in-flight counts of the posts in ARGV.
+_PENDING = """
+local totals = {}
+local keys = redis.call('SMEMBERS', KEYS[2])
+table.insert(keys, KEYS[1])
+for i = 1, #ARGV do totals[i] = 0 end
+for _, key in ipairs(keys) do
+  local values = redis.call('HMGET', key, unpack(ARGV))
+  for i = 1, #ARGV do totals[i] = totals[i] + tonumber(values[i] or 0) end
+end
+return totals
+"""
+
+
+class RedisViewBuffer:
+    """Shared by every instance on one Redis: de-duplication and counts survive restarts."""
+
+    def __init__(self, redis: Redis, prefix: str, window_s: int) -> None:
+        self._redis = redis
+        self._window_s = window_s
+        self._prefix = f"{prefix}views:"
+        self._pending_key = f"{self._prefix}pending"
+        self._flushing_set = f"{self._prefix}flushing"
+        self._start_flush = redis.register_script(_START_FLUSH)
+        self._pending_script = redis.register_script(_PENDING)
+
+    async def record(self, post_id: int, visitor_key: str) -> bool:
+        seen = f"{self._prefix}seen:{post_id}:{visitor_key}"
+        if not await self._redis.set(seen, 1, nx=True, ex=self._window_s):
+            return False
+        await self._redis.hincrby(self._pending_key, str(post_id), 1)
+        return True
+
+    async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
+        ids = [str(post_id) for post_id in post_ids]
+        if not ids:
+            return {}
+        totals = await self._pending_script(keys=[self._pending_key, self._flushing_set], args=ids)
+        return {int(pid): int(n) for pid, n in zip(ids, totals, strict=True) if int(n)}
+
+    async def flush(self) -> int:
+        batch_key = f"{self._prefix}batch:{uuid.uuid4().hex}"
+        keys = [self._pending_key, batch_key, self._flushing_set]
+        if not await self._start_flush(keys=keys):
+            return 0
+        raw = await self._redis.hgetall(batch_key)
+        batch = {int(pid): int(n) for pid, n in raw.items()}
+        try:
+            await write_views(batch)
+        except BaseException:
+            await self._finish(batch_key, put_back=batch)
+            raise
+        await self._finish(batch_key)
+        return sum(batch.values())
+
+    async def _finish(self, batch_key: str, put_back: Mapping[int, int] | None = None) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for post_id, n in (put_back or {}).items():
+                pipe.hincrby(self._pending_key, str(post_id), n)
+            pipe.delete(batch_key)
+            pipe.srem(self._flushing_set, batch_key)
+            await pipe.execute()
+
+
+async def record_view(
+    viewer: Viewer,
+    post_id: int,
+    visitor_id: str | None,
+    client_ip: str,
+    engagement: Engagement,
+) -> PostStats:
+    """Count a view of a post the viewer can see, at most once per visitor per window.
+
+    Without a visitor id the client's address stands for the visitor. Raises
+    BAD_USER_INPUT, RATE_LIMITED and NOT_FOUND like `likes.like_post`.
+    """
+    visitor = clean_visitor_id(visitor_id) if visitor_id is not None else None
+    await engagement.rate_limits.hit("view", client_ip)
+    await require_visible_post(viewer, post_id)
+    key = f"v:{visitor}" if visitor else f"c:{client_key(client_ip)}"
+    counted = await engagement.views.record(post_id, key)
+    stats = await stats_of(post_id, engagement.views, visitor)
+    if counted:
+        await publish_stats(engagement.events, stats)
+    return stats
