@@ -2,6 +2,7 @@
 # Requests/s of the frontend documents with wrk (apt-get install wrk) against a real
 # `cms serve` on SQLite seeded with the demo article: loopback only, fixed duration.
 #   bash bench/wrk.sh [seconds] [connections]
+#   CMS_RESPONSE_CACHE_TTL=0 bash bench/wrk.sh     # every request executed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-8}
@@ -29,7 +30,7 @@ for name, variables in cases.items():
         f"wrk.body = {json.dumps(body)}\n"
     )
 PY
-echo "wrk -t2 -c$connections -d${seconds}s, one uvicorn worker, SQLite"
+echo "wrk -t2 -c$connections -d${seconds}s, one uvicorn worker, SQLite, response cache TTL ${CMS_RESPONSE_CACHE_TTL:-1} s"
 for name in post-page feed search; do
   printf '%-10s ' "$name"
   wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/$name.lua" "http://127.0.0.1:$port/graphql" \

@@ -74,6 +74,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # How long browsers and CDNs may reuse an anonymous GET answer before revalidating.
     public_max_age_s: int = 10
+    # Seconds an anonymous query's answer is served from memory (0 turns it off).
+    response_cache_ttl_s: float = 1.0
     # Prefix of every Redis key and channel, so instances or tests can share one Redis.
     redis_prefix: str = "cms:"
     limits: Limits = field(default_factory=Limits)
@@ -110,6 +112,7 @@ class Settings:
             cors_origins=_csv(env.get("CMS_CORS_ORIGINS")),
             trusted_proxies=_csv(env.get("CMS_TRUSTED_PROXIES")),
             public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
+            response_cache_ttl_s=float(env.get("CMS_RESPONSE_CACHE_TTL", 1.0)),
             redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
             limits=limits,
         )

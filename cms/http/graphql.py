@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -16,6 +17,7 @@ from cms.api.schema import CMSSchema
 from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
+from cms.http.response_cache import ResponseCache, operation_type
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
@@ -33,11 +35,34 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allowed_origins=runtime.settings.cors_origins,
         )
         self.runtime = runtime
+        ttl = runtime.settings.response_cache_ttl_s
+        # Debug answers carry per-request SQL counts: never cached.
+        self.cache = ResponseCache(ttl) if ttl > 0 and not runtime.settings.debug else None
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        response = await super().run(request, context, root_value)
-        if isinstance(request, Request) and isinstance(response, Response):
+        if not isinstance(request, Request):
+            return await super().run(request, context, root_value)
+        response = await self._answer(request, context, root_value)
+        if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
+        return response
+
+    async def _answer(self, request: Request, context: Any, root_value: Any) -> Any:
+        """Anonymous queries from the response cache; mutations empty it."""
+        if self.cache is None or request.method not in ("GET", "POST"):
+            return await super().run(request, context, root_value)
+        kind = await operation_type(request)
+        if kind is OperationType.QUERY and "authorization" not in request.headers:
+            key = await self.cache.key(request)
+            if (cached := self.cache.get(key)) is not None:
+                return cached
+            response = await super().run(request, context, root_value)
+            if isinstance(response, Response):
+                self.cache.put(key, response)
+            return response
+        response = await super().run(request, context, root_value)
+        if kind is OperationType.MUTATION:
+            self.cache.clear()
         return response
 
     async def authenticate(self, request: Request | WebSocket) -> Viewer:

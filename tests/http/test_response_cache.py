@@ -1,0 +1,69 @@
+"""The response cache: anonymous queries answer from memory until a mutation or the TTL."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+from starlette.responses import Response
+
+from cms.api.ids import encode_id
+from cms.http.response_cache import ResponseCache
+from cms.models import Post
+from cms.settings import Settings
+from tests.conftest import app_client, graphql
+from tests.factories import make_post, make_token
+
+TITLES = "{ posts { edges { node { title likeCount } } } }"
+LIKE = 'mutation ($id: ID!) { likePost(postId: $id, visitorId: "v-1") { likeCount } }'
+
+
+def production(settings: Settings, ttl_s: float = 5.0) -> Settings:
+    """The test settings as a deployment runs them: no debug, the cache on."""
+    return dataclasses.replace(settings, debug=False, response_cache_ttl_s=ttl_s)
+
+
+def titles(body: dict) -> list[tuple[str, int]]:
+    return [(e["node"]["title"], e["node"]["likeCount"]) for e in body["data"]["posts"]["edges"]]
+
+
+async def test_a_repeated_query_is_answered_from_memory_until_a_mutation(
+    settings: Settings,
+) -> None:
+    async with app_client(production(settings)) as http:
+        post = await make_post("Before")
+        first = await graphql(http, TITLES)
+        await Post.filter(id=post.id).update(title="Changed behind the cache")
+
+        cached = await graphql(http, TITLES)
+        await graphql(http, LIKE, {"id": encode_id("Post", post.id)})
+        fresh = await graphql(http, TITLES)
+
+    assert titles(first) == titles(cached) == [("Before", 0)]
+    assert titles(fresh) == [("Changed behind the cache", 1)]
+
+
+async def test_entries_expire_and_editors_are_never_served_from_it(settings: Settings) -> None:
+    async with app_client(production(settings, ttl_s=0.3)) as http:
+        post = await make_post("Before")
+        token = await make_token()
+        await graphql(http, TITLES)
+        await Post.filter(id=post.id).update(title="After")
+
+        editor = await graphql(http, TITLES, token=token)
+        await asyncio.sleep(0.4)
+        expired = await graphql(http, TITLES)
+
+    assert titles(editor) == [("After", 0)]
+    assert titles(expired) == [("After", 0)]
+
+
+def test_errors_and_failures_are_not_kept() -> None:
+    cache = ResponseCache(ttl_s=5)
+    cache.put("ok", Response(b'{"data":{"posts":null}}', media_type="application/json"))
+    cache.put("error", Response(b'{"data":null,"errors":[]}', media_type="application/json"))
+    cache.put("failure", Response(b"{}", status_code=500, media_type="application/json"))
+
+    assert cache.get("ok") is not None
+    assert cache.get("error") is None
+    assert cache.get("failure") is None
