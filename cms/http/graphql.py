@@ -17,7 +17,7 @@ from cms.api.schema import CMSSchema
 from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
-from cms.http.response_cache import ResponseCache, operation_type
+from cms.http.response_cache import ResponseCache, read_operation
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
@@ -48,10 +48,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return response
 
     async def _answer(self, request: Request, context: Any, root_value: Any) -> Any:
-        """Anonymous queries from the response cache; mutations empty it."""
+        """Anonymous queries from the response cache; content mutations empty it."""
         if self.cache is None or request.method not in ("GET", "POST"):
             return await super().run(request, context, root_value)
-        kind = await operation_type(request)
+        operation = await read_operation(request)
+        kind = operation.type if operation else None
         if kind is OperationType.QUERY and "authorization" not in request.headers:
             key = await self.cache.key(request)
             if (cached := self.cache.get(key)) is not None:
@@ -61,7 +62,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 self.cache.put(key, response)
             return response
         response = await super().run(request, context, root_value)
-        if kind is OperationType.MUTATION:
+        if operation is not None and operation.changes_content:
             self.cache.clear()
         return response
 

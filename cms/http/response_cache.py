@@ -2,8 +2,9 @@
 
 A hot post page is asked for the same way by every reader; answering it from memory
 for a second skips parsing, validation, resolvers and SQL. Entries live `ttl_s`
-seconds; any mutation through this process empties the cache at once, so a reader
-of this instance sees its own writes, and other instances' writes within `ttl_s`.
+seconds; a content mutation through this process empties the cache at once (likes,
+views and comments do not: they answer with the new counts themselves), and other
+instances' writes show within `ttl_s`.
 Only anonymous queries are cached (a token may see drafts), never errors.
 """
 
@@ -16,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,17 +25,39 @@ MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
 
 
+# Readers' own engagement: frequent, and answered with the new counts directly, so they
+# leave cached pages alone (their counts catch up within the TTL).
+ENGAGEMENT_MUTATIONS = frozenset({"likePost", "unlikePost", "recordView", "addComment"})
+
+
+@dataclass(frozen=True)
+class Operation:
+    type: OperationType
+    root_fields: frozenset[str]
+
+    @property
+    def changes_content(self) -> bool:
+        return self.type is OperationType.MUTATION and not self.root_fields <= ENGAGEMENT_MUTATIONS
+
+
 @lru_cache(maxsize=512)
-def _operation_type(document: str, operation_name: str | None) -> OperationType | None:
+def _operation(document: str, operation_name: str | None) -> Operation | None:
     try:
         operation = get_operation_ast(parse(document), operation_name)
     except GraphQLError:
         return None
-    return operation.operation if operation else None
+    if operation is None:
+        return None
+    fields = frozenset(
+        node.name.value
+        for node in operation.selection_set.selections
+        if isinstance(node, FieldNode)
+    )
+    return Operation(operation.operation, fields)
 
 
-async def operation_type(request: Request) -> OperationType | None:
-    """Which kind of operation an HTTP GraphQL request asks for (None when unreadable)."""
+async def read_operation(request: Request) -> Operation | None:
+    """The operation an HTTP GraphQL request asks for (None when unreadable)."""
     if request.method == "GET":
         document, name = (
             request.query_params.get("query"),
@@ -52,7 +75,7 @@ async def operation_type(request: Request) -> OperationType | None:
         return None
     if not isinstance(document, str) or not (name is None or isinstance(name, str)):
         return None
-    return _operation_type(document, name)
+    return _operation(document, name)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from tests.factories import make_post, make_token
 
 TITLES = "{ posts { edges { node { title likeCount } } } }"
 LIKE = 'mutation ($id: ID!) { likePost(postId: $id, visitorId: "v-1") { likeCount } }'
+RENAME = 'mutation ($id: ID!) { updatePost(id: $id, input: {title: "Renamed"}) { title } }'
 
 
 def production(settings: Settings, ttl_s: float = 5.0) -> Settings:
@@ -27,20 +28,25 @@ def titles(body: dict) -> list[tuple[str, int]]:
     return [(e["node"]["title"], e["node"]["likeCount"]) for e in body["data"]["posts"]["edges"]]
 
 
-async def test_a_repeated_query_is_answered_from_memory_until_a_mutation(
+async def test_a_repeated_query_is_answered_from_memory_until_content_changes(
     settings: Settings,
 ) -> None:
     async with app_client(production(settings)) as http:
         post = await make_post("Before")
+        token = await make_token()
         first = await graphql(http, TITLES)
         await Post.filter(id=post.id).update(title="Changed behind the cache")
 
         cached = await graphql(http, TITLES)
-        await graphql(http, LIKE, {"id": encode_id("Post", post.id)})
+        liked = await graphql(http, LIKE, {"id": encode_id("Post", post.id)})
+        after_like = await graphql(http, TITLES)
+        await graphql(http, RENAME, {"id": encode_id("Post", post.id)}, token=token)
         fresh = await graphql(http, TITLES)
 
     assert titles(first) == titles(cached) == [("Before", 0)]
-    assert titles(fresh) == [("Changed behind the cache", 1)]
+    assert liked["data"]["likePost"]["likeCount"] == 1  # the liker sees the count at once
+    assert titles(after_like) == [("Before", 0)]  # readers within the TTL
+    assert titles(fresh) == [("Renamed", 1)]
 
 
 async def test_entries_expire_and_editors_are_never_served_from_it(settings: Settings) -> None:
