@@ -35,6 +35,7 @@ test: $(VENV)/.installed lint
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy cms
 	$(BIN)/cms schema --check
 
 format: $(VENV)/.installed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -12,6 +12,9 @@ from cms.principal import Viewer
 from cms.services import comment_reads, posts, revisions, sections, stories
 from cms.services.pagination import Page, PageRequest
 from cms.services.views import ViewBuffer
+
+if TYPE_CHECKING:
+    from cms.models import Comment, Post, Revision, Section, Story
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -32,14 +35,16 @@ def _by_key(
 ThreadKey = tuple[int, PageRequest]
 
 
-def _threads(viewer: Viewer, parent_field: comment_reads.ParentField) -> DataLoader:
-    async def load(keys: Sequence[ThreadKey]) -> list[Page[Any]]:
+def _threads(
+    viewer: Viewer, parent_field: comment_reads.ParentField
+) -> DataLoader[ThreadKey, Page[Comment]]:
+    async def load(keys: Sequence[ThreadKey]) -> list[Page[Comment]]:
         return await comment_reads.thread_pages(viewer, parent_field, list(keys))
 
     return DataLoader(load_fn=load)
 
 
-def _counts(viewer: Viewer, parent_field: comment_reads.ParentField) -> DataLoader:
+def _counts(viewer: Viewer, parent_field: comment_reads.ParentField) -> DataLoader[int, int]:
     async def fetch(ids: Iterable[int]) -> Mapping[int, int]:
         return await comment_reads.thread_counts(viewer, parent_field, list(ids))
 
@@ -52,21 +57,21 @@ class Loaders:
 
     viewer: Viewer
     views: ViewBuffer | None = None
-    post_by_id: DataLoader = field(init=False)
-    section_by_id: DataLoader = field(init=False)
-    story_by_id: DataLoader = field(init=False)
-    comment_by_id: DataLoader = field(init=False)
-    sections_by_post_id: DataLoader = field(init=False)
-    stories_by_post_id: DataLoader = field(init=False)
-    stories_by_section_id: DataLoader = field(init=False)
-    tags_by_post_id: DataLoader = field(init=False)
-    comment_page_by_post_id: DataLoader = field(init=False)
-    reply_page_by_comment_id: DataLoader = field(init=False)
-    comment_total_by_post_id: DataLoader = field(init=False)
-    reply_total_by_comment_id: DataLoader = field(init=False)
-    approved_comments_by_post_id: DataLoader = field(init=False)
-    revisions_by_post_id: DataLoader = field(init=False)
-    pending_views_by_post_id: DataLoader = field(init=False)
+    post_by_id: DataLoader[int, Post | None] = field(init=False)
+    section_by_id: DataLoader[int, Section | None] = field(init=False)
+    story_by_id: DataLoader[int, Story | None] = field(init=False)
+    comment_by_id: DataLoader[int, Comment | None] = field(init=False)
+    sections_by_post_id: DataLoader[int, list[Section]] = field(init=False)
+    stories_by_post_id: DataLoader[int, list[Story]] = field(init=False)
+    stories_by_section_id: DataLoader[int, list[Story]] = field(init=False)
+    tags_by_post_id: DataLoader[int, list[str]] = field(init=False)
+    comment_page_by_post_id: DataLoader[ThreadKey, Page[Comment]] = field(init=False)
+    reply_page_by_comment_id: DataLoader[ThreadKey, Page[Comment]] = field(init=False)
+    comment_total_by_post_id: DataLoader[int, int] = field(init=False)
+    reply_total_by_comment_id: DataLoader[int, int] = field(init=False)
+    approved_comments_by_post_id: DataLoader[int, list[Comment]] = field(init=False)
+    revisions_by_post_id: DataLoader[int, list[Revision]] = field(init=False)
+    pending_views_by_post_id: DataLoader[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
         viewer = self.viewer

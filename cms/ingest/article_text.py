@@ -139,8 +139,8 @@ def _render_section(section: SectionDraft) -> list[str]:
 
 def render_article(draft: ArticleDraft) -> str:
     """The article as text, without a trailing newline."""
-    counts = ((draft.like_count, "Like"), (draft.view_count, "View"))
-    counts += ((len(draft.comments), "Comment"),)
+    counts = [(draft.like_count, "Like"), (draft.view_count, "View")]
+    counts.append((len(draft.comments), "Comment"))
     lines = [draft.title, _date_line(draft.published_on)]
     lines += [f"- {_count_line(n, word)}" for n, word in counts]
     for section in draft.sections:
@@ -159,8 +159,8 @@ def _split_lines(text: str) -> list[str]:
     if not text.strip():
         raise ArticleFormatError(1, "empty text: expected the title on line 1")
     lines = text.removesuffix("\n").split("\n")
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    for number, content in enumerate(lines, 1):
+        if not content.strip():
             blank = "blank line: the format has none (one block per line); remove it"
             raise ArticleFormatError(number, "no title: line 1 is blank" if number == 1 else blank)
     if lines[0].startswith("- "):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from slugify import slugify
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from cms.enums import CommentStatus, PostStatus, StoryKind
@@ -74,7 +75,11 @@ async def import_article(
 
 
 async def _upsert_post(
-    post: Post | None, draft: ArticleDraft, slug: str, status: PostStatus, connection: object
+    post: Post | None,
+    draft: ArticleDraft,
+    slug: str,
+    status: PostStatus,
+    connection: BaseDBAsyncClient,
 ) -> tuple[Post, bool]:
     published_at = _published_at(draft)
     fields = {
@@ -100,7 +105,7 @@ async def _upsert_post(
     return post, False
 
 
-async def _replace_children(post: Post, draft: ArticleDraft, connection: object) -> None:
+async def _replace_children(post: Post, draft: ArticleDraft, connection: BaseDBAsyncClient) -> None:
     await Section.bulk_create(
         [
             Section(
@@ -114,7 +119,7 @@ async def _replace_children(post: Post, draft: ArticleDraft, connection: object)
         ],
         using_db=connection,
     )
-    section_ids = dict(
+    section_ids: dict[int, int] = dict(
         await Section.filter(post_id=post.id).using_db(connection).values_list("position", "id")
     )
     stories = [

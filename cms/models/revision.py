@@ -22,7 +22,7 @@ class Revision(Model):
     editor = fields.CharField(max_length=80)
     created_at = fields.DatetimeField(auto_now_add=True)
     # The values before the update, by field name (only the fields that changed).
-    previous = fields.JSONField()
+    previous: dict[str, object] = fields.JSONField()
 
     class Meta:
         table = "revision"

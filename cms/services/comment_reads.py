@@ -53,7 +53,8 @@ async def first_pages(
         FROM comment WHERE {parent_field} IN ({ids}) {top_level} {_status_sql(viewer)}
     ) AS ranked WHERE row_number <= {int(first) + 1} ORDER BY {parent_field}, created_at, id"""
     grouped: dict[int, list[Comment]] = defaultdict(list)
-    for comment in await Comment.raw(sql):
+    rows: list[Comment] = await Comment.raw(sql)
+    for comment in rows:
         grouped[getattr(comment, parent_field)].append(comment)
     return grouped
 

@@ -6,6 +6,8 @@ a comment enters or leaves APPROVED, in the same transaction as that change.
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -31,7 +33,8 @@ async def _thread_ids(comment_id: int) -> list[int]:
     """The comment and every reply below it, at any depth."""
     found, frontier = [comment_id], [comment_id]
     while frontier:
-        frontier = await Comment.filter(parent_id__in=frontier).values_list("id", flat=True)
+        replies = Comment.filter(parent_id__in=frontier).values_list("id", flat=True)
+        frontier = cast(list[int], await replies)
         found += frontier
     return found
 

@@ -77,7 +77,7 @@ async def _ensure_slug_free(slug: str, post_id: int | None = None) -> None:
 
 
 async def _tag_names(post: Post) -> list[str]:
-    return sorted(await post.tags.all().values_list("name", flat=True))
+    return sorted(str(name) for name in await post.tags.all().values_list("name", flat=True))
 
 
 async def _set_tags(post: Post, names: list[str]) -> None:
@@ -214,8 +214,8 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
         post = await post_for_edit(post_id, lock=True)
         if when is None:
             was_out = post.status in (PostStatus.PUBLISHED, PostStatus.ARCHIVED)
-            past = post.published_at is not None and post.published_at <= now
-            when = post.published_at if was_out and past else now
+            previous = post.published_at
+            when = previous if was_out and previous is not None and previous <= now else now
         post.status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
         post.published_at = when
         post.feed_at = when

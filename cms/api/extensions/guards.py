@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLError, parse
-from graphql.validation import ValidationContext, ValidationRule
+from graphql.validation import ASTValidationRule, ValidationContext
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import MaxAliasesLimiter
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
@@ -41,7 +41,7 @@ class _TaggingContext:
         self._context.report_error(error)
 
 
-def _too_complex(rule: type[ValidationRule]) -> type[ValidationRule]:
+def _too_complex(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
     """The same rule, reporting its errors with code QUERY_TOO_COMPLEX."""
 
     class TooComplex(rule):  # type: ignore[misc, valid-type]
@@ -113,7 +113,7 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
 
         def _mask_errors(self) -> None:
             result = self.execution_context.result
-            if getattr(result, "errors", None):
+            if result is not None and result.errors:
                 result.errors = [client_error(error) for error in result.errors]
 
     return Guards
