@@ -26,6 +26,8 @@ class Context:
     response: Any = None
     # Set when the request carried a bad token: the request fails as UNAUTHENTICATED.
     auth_error: CMSError | None = None
+    # The WebSocket `connection_init` payload (browsers cannot set headers there).
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

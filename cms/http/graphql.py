@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
@@ -65,6 +66,26 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if operation is not None and operation.changes_content:
             self.cache.clear()
         return response
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Subscriptions authenticate with `{"Authorization": "Bearer ..."}` in connection_init.
+
+        Browsers cannot send headers on a WebSocket handshake; a bad token closes the
+        connection (4403) instead of silently subscribing as anonymous.
+        """
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if context.viewer.is_editor or header is None:
+            return UNSET
+        try:
+            secret = tokens.parse_authorization(header if isinstance(header, str) else "?")
+            if secret is None:
+                return UNSET
+            context.viewer = await tokens.authenticate(secret, self.runtime.token_usage)
+        except Unauthenticated:
+            raise ConnectionRejectionError from None
+        context.refresh_loaders()
+        return UNSET
 
     async def authenticate(self, request: Request | WebSocket) -> Viewer:
         """The viewer behind the request's bearer token; anonymous without one.
