@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.seed_article import ALL_ARTICLES, SEED_SLUG, seed_text
+
 ROOT = Path(__file__).parents[1]
-ARTICLES = sorted((ROOT / "tests" / "ingest" / "articles").glob("*.txt"))
-SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+ARTICLES = ALL_ARTICLES
 
 
 def cms(database_url: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -57,7 +58,7 @@ def test_export_prints_one_post_and_writes_all(sqlite_url: str, tmp_path: Path) 
     every = cms(sqlite_url, "export", "--all", str(out))
     missing = cms(sqlite_url, "export", "no-such-post")
 
-    seed = (ROOT / "seeds" / "ketamine-therapy.txt").read_text(encoding="utf-8")
+    seed = seed_text()
     assert one.stdout.removesuffix("\n") == seed.removesuffix("\n")
     exported = sorted(p.read_text(encoding="utf-8") for p in out.glob("*.txt"))
     assert exported == sorted(p.read_text(encoding="utf-8").removesuffix("\n") for p in ARTICLES)

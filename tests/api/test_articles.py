@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 
 from cms.ingest.importer import import_article
 from cms.models import Post
 from tests.conftest import error_codes, graphql
 from tests.factories import make_token
-
-SEED = Path(__file__).parents[2] / "seeds" / "ketamine-therapy.txt"
-SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+from tests.seed_article import SEED_HEADINGS, SEED_SLUG, SEED_TITLE, seed_text
 
 SEED_PAGE = """
 query ($slug: String!) {
@@ -32,24 +28,16 @@ mutation ($text: String!) { importArticle(text: $text) { slug } }
 
 
 async def test_the_seed_article_reads_whole_through_graphql(client: httpx.AsyncClient) -> None:
-    seed = SEED.read_text(encoding="utf-8")
+    seed = seed_text()
     await import_article(seed)
 
     body = await graphql(client, SEED_PAGE, {"slug": SEED_SLUG})
 
     post = body["data"]["post"]
-    assert post["title"] == "Ketamine Therapy Can Change Your Life: Work With a Therapist Today"
+    assert post["title"] == SEED_TITLE
     assert post["publishedAt"].startswith("2019-09-13T00:00:00")
     assert (post["likeCount"], post["viewCount"], post["commentCount"]) == (19, 430, 3)
-    assert [s["heading"] for s in post["sections"]] == [
-        None,
-        "The Science Behind Ketamine Therapy",
-        "The Process of Ketamine Therapy",
-        "Benefits of Ketamine Therapy",
-        "Addressing the Stigma",
-        "Personal Stories of Transformation",
-        "Conclusion",
-    ]
+    assert [s["heading"] for s in post["sections"]] == SEED_HEADINGS
     benefits = post["sections"][3]
     assert sum(line.startswith("- ") for line in benefits["body"].split("\n")) == 4
     assert benefits["html"].count("<li>") == 4
@@ -69,7 +57,7 @@ async def test_the_seed_article_reads_whole_through_graphql(client: httpx.AsyncC
 async def test_anonymous_callers_cannot_import_and_nothing_is_written(
     client: httpx.AsyncClient,
 ) -> None:
-    body = await graphql(client, IMPORT, {"text": SEED.read_text(encoding="utf-8")})
+    body = await graphql(client, IMPORT, {"text": seed_text()})
 
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert body["data"] is None
@@ -80,7 +68,7 @@ async def test_editors_import_articles_and_a_second_import_changes_nothing(
     client: httpx.AsyncClient,
 ) -> None:
     token = await make_token()
-    text = SEED.read_text(encoding="utf-8")
+    text = seed_text()
 
     first = await graphql(client, IMPORT, {"text": text}, token=token)
     updated_at = (await Post.get(slug=SEED_SLUG)).updated_at

@@ -12,10 +12,10 @@ from graphql import parse, validate
 from cms.api.schema import schema_sdl
 from cms.ingest.importer import import_article
 from tests.conftest import graphql
+from tests.seed_article import SEED_SLUG, seed_text
 
 ROOT = Path(__file__).parents[2]
 OPERATIONS = sorted((ROOT / "schema" / "operations").glob("*.graphql"))
-SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
 # Variables for the read operations; editor and engagement documents have their own tests.
 READ_OPERATIONS = {
     "PostPage": {"slug": SEED_SLUG},
@@ -33,7 +33,7 @@ def test_every_operation_validates(path: Path) -> None:
 
 
 async def test_read_operations_answer_on_the_seeded_site(client: httpx.AsyncClient) -> None:
-    await import_article((ROOT / "seeds" / "ketamine-therapy.txt").read_text(encoding="utf-8"))
+    await import_article(seed_text())
     documents = {p.stem: p.read_text(encoding="utf-8") for p in OPERATIONS}
 
     page = await graphql(client, documents["post-page"], READ_OPERATIONS["PostPage"])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.seed_article import SEED_SLUG, SEED_TITLE
+
 ROOT = Path(__file__).parents[2]
-SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
-SEED_TITLE = "Ketamine Therapy Can Change Your Life: Work With a Therapist Today"
 
 
 def free_port() -> int:

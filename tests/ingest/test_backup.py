@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,8 +13,9 @@ from cms.ingest.importer import import_article
 from cms.models import Like, Post, Tag
 from tests.conftest import graphql
 from tests.factories import make_comment, make_post
+from tests.seed_article import ALL_ARTICLES
 
-ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
+ARTICLES = ALL_ARTICLES
 
 EVERYTHING = """
 {

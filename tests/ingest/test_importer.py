@@ -12,10 +12,9 @@ from cms.errors import InvalidInput
 from cms.ingest.exporter import export_post
 from cms.ingest.importer import import_article
 from cms.models import Comment, Post, Section, Story
+from tests.seed_article import ALL_ARTICLES, SEED_HEADINGS, SEED_SLUG, seed_text
 
-ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
-SEED = Path(__file__).parents[2] / "seeds" / "ketamine-therapy.txt"
-SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+ARTICLES = ALL_ARTICLES
 
 
 async def _row_counts() -> tuple[int, int, int, int]:
@@ -38,7 +37,7 @@ async def test_import_then_export_gives_back_the_same_text(db: str, path: Path) 
 
 
 async def test_the_seed_article_lands_whole(db: str) -> None:
-    result = await import_article(SEED.read_text(encoding="utf-8"))
+    result = await import_article(seed_text())
 
     post = await Post.get(id=result.post_id)
     sections = await Section.filter(post_id=post.id).order_by("position")
@@ -51,15 +50,7 @@ async def test_the_seed_article_lands_whole(db: str) -> None:
         datetime(2019, 9, 13, tzinfo=UTC),
     )
     assert (post.like_count, post.view_count, post.comment_count) == (19, 430, 3)
-    assert [s.heading for s in sections] == [
-        None,
-        "The Science Behind Ketamine Therapy",
-        "The Process of Ketamine Therapy",
-        "Benefits of Ketamine Therapy",
-        "Addressing the Stigma",
-        "Personal Stories of Transformation",
-        "Conclusion",
-    ]
+    assert [s.heading for s in sections] == SEED_HEADINGS
     assert sections[3].html.count("<li>") == 4
     assert [(s.kind, s.name, s.descriptor, s.section_id) for s in stories] == [
         (
@@ -80,7 +71,7 @@ async def test_the_seed_article_lands_whole(db: str) -> None:
 
 
 async def test_importing_the_same_text_twice_changes_nothing(db: str) -> None:
-    text = SEED.read_text(encoding="utf-8")
+    text = seed_text()
     first = await import_article(text)
     before = await Post.get(id=first.post_id)
     section_ids = sorted(await Section.filter(post_id=first.post_id).values_list("id", flat=True))
@@ -96,7 +87,7 @@ async def test_importing_the_same_text_twice_changes_nothing(db: str) -> None:
 
 
 async def test_an_edited_article_updates_the_post_in_place(db: str) -> None:
-    text = SEED.read_text(encoding="utf-8")
+    text = seed_text()
     first = await import_article(text)
     edited = (
         text.replace("- 19 Likes", "- 2,315 Likes")
@@ -144,7 +135,7 @@ async def test_an_edited_article_updates_the_post_in_place(db: str) -> None:
 async def test_bad_input_fails_with_file_and_line_and_writes_nothing(
     db: str, text: str, message: str
 ) -> None:
-    await import_article(SEED.read_text(encoding="utf-8"))
+    await import_article(seed_text())
     before = await _row_counts()
 
     with pytest.raises(InvalidInput) as raised:
@@ -156,8 +147,8 @@ async def test_bad_input_fails_with_file_and_line_and_writes_nothing(
 
 
 async def test_a_draft_import_stays_hidden_and_keeps_its_date(db: str) -> None:
-    result = await import_article(SEED.read_text(encoding="utf-8"), publish=False)
+    result = await import_article(seed_text(), publish=False)
 
     post = await Post.get(id=result.post_id)
     assert post.status == PostStatus.DRAFT
-    assert await export_post(post) == SEED.read_text(encoding="utf-8").removesuffix("\n")
+    assert await export_post(post) == seed_text().removesuffix("\n")
