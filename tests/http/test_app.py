@@ -78,7 +78,13 @@ async def test_depth_aliases_and_size_are_limited(client: httpx.AsyncClient) -> 
         " replies(first: 100) { edges { node { id } } } } } } } } } }"
     )
 
-    for query in (DEEP, aliases, huge, costly):
+    # A variable counts as the largest page, whatever default the document declares.
+    by_variable = (
+        "query ($n: Int = 1) { posts(first: $n) { edges { node { comments(first: $n) {"
+        " edges { node { replies(first: $n) { edges { node { id } } } } } } } } } }"
+    )
+
+    for query in (DEEP, aliases, huge, costly, by_variable):
         body = await graphql(client, query)
         assert set(error_codes(body)) == {"QUERY_TOO_COMPLEX"}, body
         assert body["data"] is None

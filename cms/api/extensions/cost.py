@@ -1,10 +1,10 @@
 """A query cost limit: how many objects a document could ask for, at worst.
 
 Each field costs one per object it is resolved on. A paginated field multiplies the
-cost below it by its page size (`first`/`last` as written, the variable's default,
-the page-size cap for a variable without one, or the argument's schema default); the
-edges of a connection are that page, not another multiplier; any other list counts
-as ten. Nested pages multiply, so `posts(first: 100) { edges { node { comments(first:
+cost below it by its page size (`first`/`last` as written, the page-size cap for a
+variable, since a cached document runs with any variables, or the argument's schema
+default); the edges of a connection are that page, not another multiplier; any other
+list counts as ten. Nested pages multiply, so `posts(first: 100) { edges { node { comments(first:
 100) { ... } } } }` is refused before anything runs.
 """
 
@@ -46,7 +46,6 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                 for d in context.document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            self.defaults: dict[str, int] = {}
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             schema = self.context.schema
@@ -55,11 +54,6 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                 OperationType.MUTATION: schema.mutation_type,
                 OperationType.SUBSCRIPTION: schema.subscription_type,
             }[node.operation]
-            self.defaults = {
-                v.variable.name.value: int(v.default_value.value)
-                for v in node.variable_definitions or ()
-                if isinstance(v.default_value, IntValueNode)
-            }
             cost = self._cost(node.selection_set, root, set())
             if cost > max_cost:
                 self.report_error(
@@ -78,7 +72,9 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                 if isinstance(value, IntValueNode):
                     return int(value.value)
                 if isinstance(value, VariableNode):
-                    return self.defaults.get(value.name.value, max_page_size)
+                    # The validated document is cached and reused with any variables:
+                    # a variable page size counts as the largest page a client may ask for.
+                    return max_page_size
             first = field.args.get("first")
             if first is not None and isinstance(first.default_value, int):
                 return first.default_value
