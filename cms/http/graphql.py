@@ -63,7 +63,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 self.cache.put(key, response)
             return response
         response = await super().run(request, context, root_value)
-        if operation is not None and operation.changes_content:
+        # Only an editor's successful change empties it: anonymous callers cannot.
+        if (
+            operation is not None
+            and operation.changes_content
+            and "authorization" in request.headers
+            and isinstance(response, Response)
+            and b'"errors"' not in response.body
+        ):
             self.cache.clear()
         return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from typing import Literal
 
@@ -22,8 +23,7 @@ from cms.services.pagination import (
 )
 from cms.services.visibility import visible_comments
 
-OLDEST_FIRST = SortKey(("created_at", "id"), descending=False)
-NEWEST_FIRST = SortKey(("created_at", "id"), descending=True)
+OLDEST_FIRST = SortKey(("created_at", "id"), descending=False, kinds=(datetime, int))
 ParentField = Literal["post_id", "parent_id"]
 _COLUMNS = "id, post_id, parent_id, depth, author, body, html, status, created_at, client_key"
 
@@ -38,20 +38,30 @@ def _status_sql(viewer: Viewer) -> str:
     return "" if viewer.is_editor else f"AND status = '{CommentStatus.APPROVED.value}'"
 
 
-async def first_pages(
-    viewer: Viewer, parent_field: ParentField, parent_ids: list[int], first: int
+async def end_pages(
+    viewer: Viewer,
+    parent_field: ParentField,
+    parent_ids: list[int],
+    size: int,
+    *,
+    from_end: bool = False,
 ) -> dict[int, list[Comment]]:
-    """Up to first+1 comments of each parent, oldest first, in one window-function query."""
+    """Up to size+1 comments of each parent from its start (or end), in one query.
+
+    Each list runs in the direction it was read: oldest first, or newest first when
+    `from_end`.
+    """
     if not parent_ids:
         return {}
     # Only integers and constants are interpolated; no caller text reaches this SQL.
     ids = ",".join(str(int(i)) for i in parent_ids)
     top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
+    order = "created_at DESC, id DESC" if from_end else "created_at, id"
     sql = f"""SELECT {_COLUMNS} FROM (
         SELECT {_COLUMNS}, ROW_NUMBER() OVER (
-            PARTITION BY {parent_field} ORDER BY created_at, id) AS row_number
+            PARTITION BY {parent_field} ORDER BY {order}) AS row_number
         FROM comment WHERE {parent_field} IN ({ids}) {top_level} {_status_sql(viewer)}
-    ) AS ranked WHERE row_number <= {int(first) + 1} ORDER BY {parent_field}, created_at, id"""
+    ) AS ranked WHERE row_number <= {int(size) + 1} ORDER BY {parent_field}, {order}"""
     grouped: dict[int, list[Comment]] = defaultdict(list)
     rows: list[Comment] = await Comment.raw(sql)
     for comment in rows:
@@ -79,26 +89,30 @@ async def _count_thread(viewer: Viewer, parent_field: ParentField, parent_id: in
 async def thread_pages(
     viewer: Viewer, parent_field: ParentField, keys: list[tuple[int, PageRequest]]
 ) -> list[Page[Comment]]:
-    """Pages of several threads; first pages of the same size share one statement."""
+    """Pages of several threads: first (or last) pages of one size share one statement.
+
+    Only pages after or before a cursor, which belong to one thread, run on their own.
+    """
     results: dict[int, Page[Comment]] = {}
-    first_page_indexes: dict[int, list[int]] = defaultdict(list)
+    end_page_indexes: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for index, (parent_id, request) in enumerate(keys):
-        if request.after or request.before or request.last is not None:
+        if request.after or request.before:
             thread = _thread(viewer, parent_field, parent_id)
             results[index] = await paginate(thread, OLDEST_FIRST, request, 20)
         else:
-            first_page_indexes[page_size(request, 20)[0]].append(index)
-    for size, indexes in first_page_indexes.items():
+            end_page_indexes[page_size(request, 20)].append(index)
+    for (size, from_end), indexes in end_page_indexes.items():
         parent_ids = sorted({keys[i][0] for i in indexes})
-        rows = await first_pages(viewer, parent_field, parent_ids, size)
+        rows = await end_pages(viewer, parent_field, parent_ids, size, from_end=from_end)
         for index in indexes:
             parent_id = keys[index][0]
             found = rows.get(parent_id, [])
+            items = found[:size][::-1] if from_end else found[:size]
             results[index] = Page(
-                items=found[:size],
-                cursors=[encode_cursor(OLDEST_FIRST.values_of(c)) for c in found[:size]],
-                has_next=len(found) > size,
-                has_previous=False,
+                items=items,
+                cursors=[encode_cursor(OLDEST_FIRST.values_of(c)) for c in items],
+                has_next=False if from_end else len(found) > size,
+                has_previous=len(found) > size if from_end else False,
                 count=partial(_count_thread, viewer, parent_field, parent_id),
             )
     return [results[i] for i in range(len(keys))]

@@ -34,6 +34,21 @@ class PageRequest:
     last: int | None = None
     before: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        first: int | None,
+        after: str | None,
+        last: int | None = None,
+        before: str | None = None,
+        *,
+        default_first: int,
+    ) -> PageRequest:
+        """Arguments as GraphQL passes them: `last` alone replaces the default `first`."""
+        if last is not None and first == default_first:
+            first = None
+        return cls(first=first, after=after, last=last, before=before)
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -41,6 +56,8 @@ class SortKey:
 
     fields: tuple[str, ...]
     descending: bool
+    # The Python type of each field's value, to refuse cursors that were tampered with.
+    kinds: tuple[type, ...]
 
     def order_by(self, reverse: bool = False) -> list[str]:
         desc = self.descending != reverse
@@ -64,13 +81,23 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str, size: int, argument: str) -> list[Any]:
-    """The values in a cursor; BAD_USER_INPUT when it is not one of ours."""
+def _decoded(value: Any, kind: type) -> Any:
+    if kind is datetime:
+        return datetime.fromisoformat(value["t"])
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if type(value) is not kind:
+        raise TypeError(value)
+    return value
+
+
+def decode_cursor(cursor: str, kinds: tuple[type, ...], argument: str) -> list[Any]:
+    """The values in a cursor; BAD_USER_INPUT when it is not one of ours for this list."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(plain, list) or len(plain) != size:
+        if not isinstance(plain, list) or len(plain) != len(kinds):
             raise ValueError
-        return [datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v for v in plain]
+        return [_decoded(value, kind) for value, kind in zip(plain, kinds, strict=True)]
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
         raise InvalidInput(
             f"`{argument}` is not a valid cursor: pass a cursor from a previous page.",
@@ -109,10 +136,10 @@ async def paginate(
     size, from_end = page_size(request, default)
     rows_query = queryset
     if request.after:
-        after = decode_cursor(request.after, len(key.fields), "after")
+        after = decode_cursor(request.after, key.kinds, "after")
         rows_query = rows_query.filter(_beyond(key, after, forward=True))
     if request.before:
-        before = decode_cursor(request.before, len(key.fields), "before")
+        before = decode_cursor(request.before, key.kinds, "before")
         rows_query = rows_query.filter(_beyond(key, before, forward=False))
     rows = await rows_query.order_by(*key.order_by(reverse=from_end)).limit(size + 1)
     more = len(rows) > size
@@ -129,17 +156,20 @@ async def paginate(
 
 
 def page_of_list(
-    items: list[T], cursor_of: Callable[[T], list[Any]], request: PageRequest, size_of_key: int
+    items: list[T],
+    cursor_of: Callable[[T], list[Any]],
+    request: PageRequest,
+    kinds: tuple[type, ...],
 ) -> Page[T]:
     """Keyset paging over an already ordered in-memory list (search results)."""
     size, from_end = page_size(request)
     keys = [cursor_of(item) for item in items]
     start, stop = 0, len(items)
     if request.after:
-        after = decode_cursor(request.after, size_of_key, "after")
+        after = decode_cursor(request.after, kinds, "after")
         start = next((i for i, k in enumerate(keys) if k > after), len(items))
     if request.before:
-        before = decode_cursor(request.before, size_of_key, "before")
+        before = decode_cursor(request.before, kinds, "before")
         stop = next((i for i, k in enumerate(keys) if k >= before), len(items))
     window = list(range(start, stop))
     chosen = window[-size:] if from_end else window[:size]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from cms.enums import PostOrder, PostStatus
 from cms.models import Post, Tag
@@ -14,10 +15,10 @@ from cms.services.pagination import Page, PageRequest, SortKey, page_of_list, pa
 from cms.services.visibility import visible_posts
 
 SORT_KEYS = {
-    PostOrder.NEWEST: SortKey(("feed_at", "id"), descending=True),
-    PostOrder.OLDEST: SortKey(("feed_at", "id"), descending=False),
-    PostOrder.MOST_LIKED: SortKey(("like_count", "id"), descending=True),
-    PostOrder.MOST_VIEWED: SortKey(("view_count", "id"), descending=True),
+    PostOrder.NEWEST: SortKey(("feed_at", "id"), descending=True, kinds=(datetime, int)),
+    PostOrder.OLDEST: SortKey(("feed_at", "id"), descending=False, kinds=(datetime, int)),
+    PostOrder.MOST_LIKED: SortKey(("like_count", "id"), descending=True, kinds=(int, int)),
+    PostOrder.MOST_VIEWED: SortKey(("view_count", "id"), descending=True, kinds=(int, int)),
 }
 
 
@@ -51,7 +52,7 @@ async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
     found = {post.id: post for post in await posts.filter(id__in=[pid for pid, _ in ranked])}
     rank_of = dict(ranked)
     matches = [found[pid] for pid, _ in ranked if pid in found]
-    return page_of_list(matches, lambda p: [-rank_of[p.id], p.id], request, size_of_key=2)
+    return page_of_list(matches, lambda p: [-rank_of[p.id], p.id], request, kinds=(float, int))
 
 
 async def tags_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -13,7 +13,7 @@ from cms.principal import Viewer
 from cms.services.pagination import Page, PageRequest, SortKey, paginate
 from cms.services.visibility import visible_posts
 
-_NEWEST_FIRST = SortKey(("id",), descending=True)
+_NEWEST_FIRST = SortKey(("id",), descending=True, kinds=(int,))
 
 
 def _reading_key(story: Story) -> tuple[int, int, int]:

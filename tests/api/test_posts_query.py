@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import httpx
@@ -9,6 +11,7 @@ from tortoise import timezone
 
 from cms.api.ids import encode_id
 from cms.enums import CommentStatus, PostStatus
+from cms.models import Post
 from tests.conftest import error_codes, graphql
 from tests.factories import make_comment, make_post, make_story
 
@@ -189,3 +192,50 @@ async def test_a_feed_page_runs_the_same_few_statements_for_2_posts_and_for_20(
     assert spec_small == spec_big == 4
     # + tags, section stories, comment totals
     assert full_small == full_big == 7
+
+
+async def test_last_alone_pages_comments_from_the_end(client: httpx.AsyncClient) -> None:
+    post = await make_post("Thread")
+    for body in ("one", "two", "three"):
+        await make_comment(post, body)
+    query = """query ($slug: String!) { post(slug: $slug) {
+      comments(last: 2) { edges { node { body } } pageInfo { hasPreviousPage } } } }"""
+
+    body = await graphql(client, query, {"slug": post.slug})
+
+    comments = body["data"]["post"]["comments"]
+    assert [e["node"]["body"] for e in comments["edges"]] == ["two", "three"]
+    assert comments["pageInfo"]["hasPreviousPage"] is True
+
+
+async def test_cursors_from_another_list_or_tampered_with_are_bad_user_input(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("A")
+    newest = await graphql(client, FEED, {"first": 1})
+    cursor = newest["data"]["posts"]["pageInfo"]["endCursor"]
+    forged = base64.urlsafe_b64encode(json.dumps(["x", 1]).encode()).decode()
+
+    by_likes = await graphql(client, FEED, {"after": cursor, "order": "MOST_LIKED"})
+    tampered = await graphql(client, FEED, {"after": forged})
+
+    assert error_codes(by_likes) == ["BAD_USER_INPUT"]
+    assert error_codes(tampered) == ["BAD_USER_INPUT"]
+
+
+async def test_last_comments_of_many_posts_load_in_one_statement(
+    client: httpx.AsyncClient,
+) -> None:
+    query = (
+        "{ posts(first: 20) { edges { node { comments(last: 2) { edges { node { body } } } } } } }"
+    )
+    for count in (2, 20):
+        while await Post.all().count() < count:
+            post = await make_post()
+            for body in ("a", "b", "c"):
+                await make_comment(post, body)
+        body = await graphql(client, query)
+        edges = body["data"]["posts"]["edges"]
+        assert len(edges) == count
+        assert [e["node"]["body"] for e in edges[0]["node"]["comments"]["edges"]] == ["b", "c"]
+        assert body["extensions"]["sql"]["count"] == 2

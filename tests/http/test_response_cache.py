@@ -38,12 +38,16 @@ async def test_a_repeated_query_is_answered_from_memory_until_content_changes(
         await Post.filter(id=post.id).update(title="Changed behind the cache")
 
         cached = await graphql(http, TITLES)
+        refused = await graphql(http, RENAME, {"id": encode_id("Post", post.id)})
+        after_refused = await graphql(http, TITLES)
         liked = await graphql(http, LIKE, {"id": encode_id("Post", post.id)})
         after_like = await graphql(http, TITLES)
         await graphql(http, RENAME, {"id": encode_id("Post", post.id)}, token=token)
         fresh = await graphql(http, TITLES)
 
     assert titles(first) == titles(cached) == [("Before", 0)]
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert titles(after_refused) == [("Before", 0)]  # anonymous callers cannot empty it
     assert liked["data"]["likePost"]["likeCount"] == 1  # the liker sees the count at once
     assert titles(after_like) == [("Before", 0)]  # readers within the TTL
     assert titles(fresh) == [("Renamed", 1)]

@@ -74,15 +74,13 @@ class PostQueries:
         filter: PostFilter | None = None,
         order_by: PostOrderEnum | None = PostOrder.NEWEST,
     ) -> Connection[Post]:
-        if last is not None and first == 10:
-            first = None  # `last` alone replaces the default `first`
         query = posts.PostQuery(
             tag=filter.tag if filter else None,
             search=filter.search if filter else None,
             status=filter.status if filter else None,
             order=order_by or PostOrder.NEWEST,
         )
-        request = PageRequest(first=first, after=after, last=last, before=before)
+        request = PageRequest.of(first, after, last, before, default_first=10)
         page = await posts.list_posts(info.context.viewer, query, request)
         return Connection.from_page(page, Post.from_model)
 

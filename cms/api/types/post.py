@@ -111,7 +111,7 @@ class Post(relay.Node):
         from cms.api.types.comment import Comment
 
         loaders = info.context.loaders
-        request = PageRequest(first=first, after=after, last=last, before=before)
+        request = PageRequest.of(first, after, last, before, default_first=20)
         page = await loaders.comment_page_by_post_id.load((self.id, request))
         return Connection.from_page(
             page, Comment.from_model, lambda: loaders.comment_total_by_post_id.load(self.id)
