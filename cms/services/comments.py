@@ -151,6 +151,8 @@ async def set_comment_status(
             comment = await Comment.filter(id=comment_id).using_db(connection).first()
             if comment is None:
                 raise NotFound("No such comment: it may have been deleted.")
+            # The post row serialises count changes with deletions of the same thread.
+            await Post.filter(id=comment.post_id).using_db(connection).select_for_update().first()
             before = comment.status
             if before == status:
                 return comment

@@ -43,9 +43,12 @@ async def delete_comment(viewer: Viewer, comment_id: int, engagement: Engagement
     """Delete the comment and its replies; the count drops by the approved ones removed."""
     require_editor(viewer)
     async with in_transaction():
-        comment = await Comment.filter(id=comment_id).select_for_update().first()
+        comment = await Comment.filter(id=comment_id).first()
         if comment is None:
             raise NotFound("No comment has this id: it may have been deleted.")
+        # Locking the post serialises this with status changes in the thread, so the
+        # approved rows counted here are the ones deleted.
+        await Post.filter(id=comment.post_id).select_for_update().first()
         ids = await _thread_ids(comment.id)
         approved = await Comment.filter(id__in=ids, status=CommentStatus.APPROVED).count()
         await Comment.filter(id__in=ids).delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from cms.enums import CommentStatus, Role
-from cms.models import Post, Section
+from cms.models import Comment, Post, Section
 from cms.principal import Viewer
 from cms.runtime import Runtime
 from cms.services import moderation, section_editing
@@ -50,3 +50,22 @@ async def test_concurrent_approvals_of_one_comment_count_once(db: str) -> None:
     )
 
     assert (await Post.get(id=post.id)).comment_count == 1
+
+
+async def test_deleting_a_thread_while_a_reply_is_approved_keeps_the_count_exact(
+    db: str,
+) -> None:
+    engagement = Runtime(Settings(database_url=db)).engagement
+    post = await make_post("Talk")
+    for _ in range(10):
+        parent = await make_comment(post, "Parent")
+        reply = await make_comment(post, "Reply", parent=parent, status=CommentStatus.PENDING)
+
+        await asyncio.gather(
+            moderation.delete_comment(EDITOR, parent.id, engagement),
+            moderation.moderate_comment(EDITOR, reply.id, CommentStatus.APPROVED, engagement),
+            return_exceptions=True,  # the approval may find the reply already deleted
+        )
+
+    approved = await Comment.filter(post_id=post.id, status=CommentStatus.APPROVED).count()
+    assert (await Post.get(id=post.id)).comment_count == approved == 0
