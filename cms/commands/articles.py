@@ -19,7 +19,9 @@ err = Console(stderr=True)
 PROGRESS_FROM = 5  # files; fewer import without a progress bar
 
 
-async def _import_files(paths: list[Path], publish: bool) -> dict[str, int]:
+async def _import_files(
+    paths: list[Path], publish: bool, *, create_only: bool = False
+) -> dict[str, int]:
     """Import files one by one (each its own transaction); report failures as file:line."""
     summary = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     with Progress(console=err, disable=len(paths) < PROGRESS_FROM, transient=True) as progress:
@@ -27,10 +29,17 @@ async def _import_files(paths: list[Path], publish: bool) -> dict[str, int]:
         for path in paths:
             try:
                 text = path.read_text(encoding="utf-8")
-                result: ImportResult = await import_article(text, publish=publish, source=str(path))
+                result: ImportResult = await import_article(
+                    text, publish=publish, source=str(path), create_only=create_only
+                )
             except CMSError as error:
                 summary["failed"] += 1
                 progress.console.print(f"[red]{error.message}[/red]", highlight=False)
+            except Exception as error:
+                summary["failed"] += 1
+                progress.console.print(
+                    f"[red]{path}: could not be imported: {error}[/red]", highlight=False
+                )
             except (OSError, UnicodeDecodeError) as error:
                 summary["failed"] += 1
                 progress.console.print(f"[red]{path}: cannot read: {error}[/red]", highlight=False)
@@ -88,11 +97,11 @@ def export_command(
 def seed_command(
     directory: Path = typer.Option(Path("seeds"), "--dir", help="Folder of demo articles."),
 ) -> None:
-    """Import the demo content under seeds/ (idempotent)."""
+    """Import the demo content under seeds/: posts that exist already are left alone."""
     from cms.cli import run_with_database
 
     files = sorted(directory.glob("*.txt"))
-    summary = run_with_database(lambda: _import_files(files, publish=True))
+    summary = run_with_database(lambda: _import_files(files, publish=True, create_only=True))
     typer.echo(f"Seeded from {directory}: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
     if summary["failed"]:
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from slugify import slugify
@@ -13,7 +13,8 @@ from cms.enums import CommentStatus, PostStatus, StoryKind
 from cms.errors import InvalidInput
 from cms.ingest.article_text import ArticleDraft, ArticleFormatError, parse_article
 from cms.ingest.exporter import draft_of_post
-from cms.models import Comment, Post, Section, Story
+from cms.models import Comment, Like, Post, Section, Story
+from cms.services import comments, validation
 from cms.services.rendering import render_markdown
 from cms.services.search import search_text_of
 
@@ -41,9 +42,33 @@ def read_article(text: str, source: str = "text") -> ArticleDraft:
             f"{source}: the article is over {MAX_ARTICLE_CHARS:,} characters", field="text"
         )
     try:
-        return parse_article(text)
+        draft = parse_article(text)
     except ArticleFormatError as error:
         raise InvalidInput(f"{source}:{error.line}: {error.reason}", field="text") from None
+    if problem := _over_limits(draft):
+        raise InvalidInput(f"{source}:{problem}", field="text")
+    return draft
+
+
+def _over_limits(draft: ArticleDraft) -> str | None:
+    """What of the article does not fit what a post can hold, or None."""
+    if len(draft.title) > validation.MAX_TITLE:
+        return f"1: the title is over {validation.MAX_TITLE} characters"
+    if len(draft.sections) > validation.MAX_SECTIONS:
+        return f" the article has over {validation.MAX_SECTIONS} sections"
+    for section in draft.sections:
+        if section.heading and len(section.heading) > validation.MAX_HEADING:
+            return (
+                f" a heading is over {validation.MAX_HEADING} characters: {section.heading[:40]}…"
+            )
+        if len(section.body) > validation.MAX_BODY:
+            return f" a section is over {validation.MAX_BODY:,} characters"
+    for comment in draft.comments:
+        if len(comment.author) > comments.MAX_AUTHOR:
+            return f" a comment author is over {comments.MAX_AUTHOR} characters"
+        if len(comment.body) > comments.MAX_BODY:
+            return f" a comment by {comment.author} is over {comments.MAX_BODY:,} characters"
+    return None
 
 
 def _published_at(draft: ArticleDraft) -> datetime:
@@ -51,12 +76,19 @@ def _published_at(draft: ArticleDraft) -> datetime:
 
 
 async def import_article(
-    text: str, *, slug: str | None = None, publish: bool = True, source: str = "text"
+    text: str,
+    *,
+    slug: str | None = None,
+    publish: bool = True,
+    source: str = "text",
+    create_only: bool = False,
 ) -> ImportResult:
     """Create or update the post with this slug from an article; writes nothing on error.
 
-    Importing the same text twice changes nothing; an edited text replaces the post's
-    sections, stories and comments and takes its counts from the text.
+    Importing the same text twice changes nothing. An edited text replaces the post's
+    sections, stories and approved comments (held comments stay for the editors) and
+    takes its counts from the text, never below what readers did here since: the like
+    rows, the views already counted. `create_only` leaves existing posts alone.
     """
     draft = read_article(text, source)
     slug = slug or slug_for(draft.title)
@@ -64,14 +96,26 @@ async def import_article(
         raise InvalidInput(f"{source}:1: the title gives no slug; pass one", field="slug")
     status = PostStatus.PUBLISHED if publish else PostStatus.DRAFT
     async with in_transaction() as connection:
-        post = await Post.filter(slug=slug).using_db(connection).first()
-        if post is not None and post.status == status:
-            current = await draft_of_post(post, connection)
-            if current == draft:
-                return ImportResult(post.id, slug, created=False, changed=False)
+        post = await Post.filter(slug=slug).using_db(connection).select_for_update().first()
+        if post is not None and (create_only or await _holds(post, draft, status, connection)):
+            return ImportResult(post.id, slug, created=False, changed=False)
         post, created = await _upsert_post(post, draft, slug, status, connection)
         await _replace_children(post, draft, connection)
     return ImportResult(post.id, slug, created=created, changed=True)
+
+
+async def _holds(
+    post: Post, draft: ArticleDraft, status: PostStatus, connection: BaseDBAsyncClient
+) -> bool:
+    """The post already says what the article says; counts may have grown since."""
+    current = await draft_of_post(post, connection)
+    return (
+        post.status == status
+        and replace(current, like_count=0, view_count=0)
+        == replace(draft, like_count=0, view_count=0)
+        and draft.like_count <= current.like_count
+        and draft.view_count <= current.view_count
+    )
 
 
 async def _upsert_post(
@@ -82,13 +126,16 @@ async def _upsert_post(
     connection: BaseDBAsyncClient,
 ) -> tuple[Post, bool]:
     published_at = _published_at(draft)
+    likes_here = (
+        0 if post is None else await Like.filter(post_id=post.id).using_db(connection).count()
+    )
     fields = {
         "title": draft.title,
         "status": status,
         "published_at": published_at,
         "feed_at": published_at,
-        "like_count": draft.like_count,
-        "view_count": draft.view_count,
+        "like_count": max(draft.like_count, likes_here),
+        "view_count": max(draft.view_count, post.view_count if post else 0),
         "comment_count": len(draft.comments),
         "search_text": search_text_of(
             ((s.heading, s.body) for s in draft.sections),
@@ -101,7 +148,8 @@ async def _upsert_post(
     await post.save(using_db=connection)
     await Section.filter(post_id=post.id).using_db(connection).delete()
     await Story.filter(post_id=post.id).using_db(connection).delete()
-    await Comment.filter(post_id=post.id).using_db(connection).delete()
+    approved = Comment.filter(post_id=post.id, status=CommentStatus.APPROVED)
+    await approved.using_db(connection).delete()
     return post, False
 
 

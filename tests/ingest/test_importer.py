@@ -11,7 +11,8 @@ from cms.enums import CommentStatus, PostStatus, StoryKind
 from cms.errors import InvalidInput
 from cms.ingest.exporter import export_post
 from cms.ingest.importer import import_article
-from cms.models import Comment, Post, Section, Story
+from cms.models import Comment, Like, Post, Section, Story
+from tests.factories import make_comment
 from tests.seed_article import ALL_ARTICLES, SEED_HEADINGS, SEED_SLUG, seed_text
 
 ARTICLES = ALL_ARTICLES
@@ -152,3 +153,60 @@ async def test_a_draft_import_stays_hidden_and_keeps_its_date(db: str) -> None:
     post = await Post.get(id=result.post_id)
     assert post.status == PostStatus.DRAFT
     assert await export_post(post) == seed_text().removesuffix("\n")
+
+
+async def test_readers_likes_and_views_survive_a_reimport(db: str) -> None:
+    text = seed_text()
+    result = await import_article(text)
+    await Like.create(post_id=result.post_id, visitor_id="reader")
+    await Post.filter(id=result.post_id).update(like_count=20, view_count=431)
+
+    same = await import_article(text)
+    lowered = await import_article(
+        text.replace("- 19 Likes", "- 0 Likes").replace("Conclusion", "In Closing")
+    )
+
+    post = await Post.get(id=result.post_id)
+    assert (same.changed, lowered.changed) == (False, True)
+    assert (post.like_count, post.view_count) == (1, 431)  # never below the like rows
+    assert await Like.filter(post_id=post.id).count() == 1
+
+
+async def test_held_comments_stay_when_an_edited_article_is_imported(db: str) -> None:
+    text = seed_text()
+    result = await import_article(text)
+    post = await Post.get(id=result.post_id)
+    held = await make_comment(post, "Waiting for an editor", status=CommentStatus.PENDING)
+
+    await import_article(text.replace("Conclusion", "In Closing"))
+
+    assert await Comment.filter(id=held.id).exists()
+    assert await Comment.filter(post_id=post.id, status=CommentStatus.APPROVED).count() == 3
+    assert (await Post.get(id=post.id)).comment_count == 3
+
+
+async def test_create_only_leaves_an_existing_post_alone(db: str) -> None:
+    result = await import_article(seed_text())
+    await Post.filter(id=result.post_id).update(title="Edited by an editor")
+
+    again = await import_article(seed_text().replace("Conclusion", "In Closing"), create_only=True)
+
+    assert (again.created, again.changed) == (False, False)
+    assert (await Post.get(id=result.post_id)).title == "Edited by an editor"
+
+
+async def test_an_article_over_the_size_limits_is_refused_with_what_to_fix(db: str) -> None:
+    long_title = "Long " * 70
+    text = seed_text().replace(
+        "Ketamine Therapy Can Change Your Life: Work With a Therapist Today", long_title.strip()
+    )
+    long_author = seed_text().replace("\nAva Nguyen\nmantap", "\n" + "A" * 81 + "\nmantap")
+
+    with pytest.raises(InvalidInput) as title:
+        await import_article(text, source="a.txt")
+    with pytest.raises(InvalidInput) as author:
+        await import_article(long_author, source="b.txt")
+
+    assert title.value.message == "a.txt:1: the title is over 300 characters"
+    assert author.value.message == "b.txt: a comment author is over 80 characters"
+    assert await Post.all().count() == 0
