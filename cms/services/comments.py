@@ -25,7 +25,7 @@ from cms.services.events import Broker, comment_channel
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
 from cms.services.views import ViewBuffer
-from cms.services.visibility import can_see_comment, require_visible_post
+from cms.services.visibility import VisibilityWatch, can_see_comment, require_visible_post
 from cms.settings import Limits
 
 MAX_AUTHOR = 80
@@ -239,7 +239,9 @@ async def watch_comments(
     """
     async with events.subscribe(comment_channel(post_id)) as subscription:
         await require_visible_post(viewer, post_id)
+        still_visible = VisibilityWatch(viewer, post_id)
         async for message in subscription:
             comment = PublishedComment.from_message(message)
             if viewer.is_editor or comment.status == CommentStatus.APPROVED:
+                await still_visible.check()
                 yield comment

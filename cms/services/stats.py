@@ -11,7 +11,7 @@ from cms.models import Like, Post
 from cms.principal import Viewer
 from cms.services.engagement import clean_visitor_id
 from cms.services.events import Broker, stats_channel
-from cms.services.visibility import require_visible_post
+from cms.services.visibility import VisibilityWatch, require_visible_post
 
 if TYPE_CHECKING:
     from cms.services.views import ViewBuffer
@@ -84,7 +84,9 @@ async def watch_stats(
         current = await stats_of(post_id, views, visitor_id)
         liked = current.viewer_has_liked
         yield current
+        still_visible = VisibilityWatch(viewer, post_id)
         async for message in subscription:
+            await still_visible.check()
             if visitor_id is not None and message.get("visitor_id") == visitor_id:
                 liked = bool(message["liked"])
             yield replace(PostStats.from_message(message), viewer_has_liked=liked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from tortoise import timezone
@@ -62,3 +63,23 @@ async def require_visible_post(viewer: Viewer, post_id: int) -> Post:
     if post is None:
         raise NotFound("No such post: check the `postId` (the post may be unpublished).")
     return post
+
+
+class VisibilityWatch:
+    """For a live subscription: the viewer must still be allowed to see the post.
+
+    Re-checked at most once per `interval_s` as events arrive, so unpublishing a post
+    ends public subscriptions to it (NOT_FOUND) without a query per event.
+    """
+
+    def __init__(self, viewer: Viewer, post_id: int, interval_s: float = 1.0) -> None:
+        self.viewer = viewer
+        self.post_id = post_id
+        self.interval_s = interval_s
+        self._checked_at = time.monotonic()
+
+    async def check(self) -> None:
+        if self.viewer.is_editor or time.monotonic() - self._checked_at < self.interval_s:
+            return
+        await require_visible_post(self.viewer, self.post_id)
+        self._checked_at = time.monotonic()

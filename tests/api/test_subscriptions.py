@@ -14,11 +14,11 @@ from cms.api.schema import build_schema
 from cms.enums import CommentStatus, PostStatus, Role
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
-from cms.services import moderation
+from cms.services import moderation, post_editing
 from cms.services.comments import NewComment, add_comment, set_comment_status
 from cms.services.likes import like_post, unlike_post
 from cms.settings import Limits, Settings
-from tests.factories import make_post
+from tests.factories import make_comment, make_post
 
 COMMENT_ADDED = """
 subscription Comments($postId: ID!) {
@@ -177,3 +177,22 @@ async def test_an_editor_approving_a_held_comment_announces_it(runtime: Runtime)
     assert data["commentAdded"]["id"] == encode_id("Comment", held)
     assert data["commentAdded"]["status"] == "APPROVED"
     assert data["commentAdded"]["post"]["commentCount"] == 1
+
+
+async def test_unpublishing_a_post_ends_public_subscriptions_to_it(runtime: Runtime) -> None:
+    post = await make_post()
+    before = await make_comment(post, "Before", status=CommentStatus.PENDING)
+    after = await make_comment(post, "After", status=CommentStatus.PENDING)
+    public = await subscribe(runtime, COMMENT_ADDED, post.id)
+    first = asyncio.ensure_future(next_data(public))
+    await asyncio.sleep(0.05)
+    await set_comment_status(before.id, CommentStatus.APPROVED, engagement=runtime.engagement)
+    assert (await first)["commentAdded"]["id"] == encode_id("Comment", before.id)
+
+    await post_editing.unpublish_post(EDITOR, post.id)
+    await asyncio.sleep(1.1)  # past the visibility re-check interval
+    await set_comment_status(after.id, CommentStatus.APPROVED, engagement=runtime.engagement)
+    result = await asyncio.wait_for(anext(public), 2)
+
+    assert result.data is None
+    assert [e.extensions["code"] for e in result.errors or []] == ["NOT_FOUND"]

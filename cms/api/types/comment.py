@@ -11,6 +11,7 @@ from strawberry import relay
 from cms.api.context import Info
 from cms.api.types.connection import Connection
 from cms.api.types.enums import CommentStatusEnum
+from cms.errors import NotFound
 from cms.services.pagination import PageRequest
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ class Comment(relay.Node):
     async def post(self, info: Info) -> PostRef:
         from cms.api.types.post import Post
 
-        return Post.from_model(await info.context.loaders.post_by_id.load(self.post_id))
+        post = await info.context.loaders.post_by_id.load(self.post_id)
+        if post is None:  # unpublished since the parent was read
+            raise NotFound("This post is no longer published.")
+        return Post.from_model(post)
 
     @strawberry.field
     async def parent(self, info: Info) -> Comment | None:

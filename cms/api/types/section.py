@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from cms.api.context import Info
+from cms.errors import NotFound
 
 if TYPE_CHECKING:
     from cms.api.types.post import Post
@@ -41,7 +42,10 @@ class Section(relay.Node):
     async def post(self, info: Info) -> PostRef:
         from cms.api.types.post import Post
 
-        return Post.from_model(await info.context.loaders.post_by_id.load(self.post_id))
+        post = await info.context.loaders.post_by_id.load(self.post_id)
+        if post is None:  # unpublished since the parent was read
+            raise NotFound("This post is no longer published.")
+        return Post.from_model(post)
 
     @strawberry.field(description="Stories placed in this section, in reading order.")
     async def stories(self, info: Info) -> list[StoryRef]:
