@@ -1,5 +1,6 @@
 """The whole site as JSON (`cms dump` / `cms load`): posts, tags, sections, stories,
-comments and likes, with their ids, so links between rows survive the trip."""
+comments, likes and revisions, with their ids, so links between rows survive the trip.
+API tokens are not part of it: their secrets cannot be restored, make new ones."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from cms.errors import Conflict, InvalidInput
-from cms.models import Comment, Like, Post, Section, Story, Tag
+from cms.models import Comment, Like, Post, Revision, Section, Story, Tag
 
 FORMAT = "cms-dump/1"
 # Parents before children, so foreign keys hold while loading.
@@ -22,6 +23,7 @@ TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("stories", Story),
     ("comments", Comment),
     ("likes", Like),
+    ("revisions", Revision),
 )
 _BATCH = 500
 
@@ -64,8 +66,11 @@ async def load_site(document: Any) -> dict[str, int]:
     """Load a dump into an empty database, in one transaction; returns rows per table."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(f"not a {FORMAT} document (made by `cms dump`)", field="file")
-    if await Post.exists():
-        raise Conflict("The database already holds posts: load a dump into an empty database.")
+    for key, model in TABLES:
+        if await model.exists():
+            raise Conflict(
+                f"The database already holds {key}: load a dump into an empty database."
+            )
     counts: dict[str, int] = {}
     async with in_transaction() as connection:
         for key, model in TABLES:

@@ -10,7 +10,7 @@ import pytest
 from cms.errors import Conflict, InvalidInput
 from cms.ingest.backup import dump_site, load_site
 from cms.ingest.importer import import_article
-from cms.models import Like, Post, Tag
+from cms.models import Like, Post, Revision, Tag
 from tests.conftest import graphql
 from tests.factories import make_comment, make_post
 from tests.seed_article import ALL_ARTICLES
@@ -44,6 +44,7 @@ async def test_load_into_an_empty_database_reproduces_every_query_result(
     parent = await make_comment(post, "Top")
     await make_comment(post, "A reply", parent=parent)
     await Like.create(post=post, visitor_id="v1")
+    await Revision.create(post=post, editor="alice", previous={"title": "Draft title"})
     before = await graphql(client, EVERYTHING)
     assert "errors" not in before, before
     document = json.loads(json.dumps(await dump_site()))
@@ -58,16 +59,21 @@ async def test_load_into_an_empty_database_reproduces_every_query_result(
     assert counts["posts"] == len(ARTICLES) + 1
     assert counts["likes"] == 1
     assert await Like.filter(post_id=post.id, visitor_id="v1").exists()
+    revision = await Revision.get(post_id=post.id)
+    assert (revision.editor, revision.previous) == ("alice", {"title": "Draft title"})
     fresh = await make_post("After load")
     assert fresh.id > post.id
 
 
 async def test_load_refuses_a_database_with_posts_and_a_foreign_file(db: str) -> None:
-    await make_post("Existing")
+    await make_post("Existing", tags=["kept"])
     document = await dump_site()
 
     with pytest.raises(Conflict):
         await load_site(document)
     with pytest.raises(InvalidInput):
         await load_site({"format": "something-else"})
-    assert await Post.all().count() == 1
+    await Post.all().delete()  # tags are left: still not empty
+    with pytest.raises(Conflict):
+        await load_site(document)
+    assert await Post.all().count() == 0
