@@ -68,9 +68,7 @@ async def load_site(document: Any) -> dict[str, int]:
         raise InvalidInput(f"not a {FORMAT} document (made by `cms dump`)", field="file")
     for key, model in TABLES:
         if await model.exists():
-            raise Conflict(
-                f"The database already holds {key}: load a dump into an empty database."
-            )
+            raise Conflict(f"The database already holds {key}: load a dump into an empty database.")
     counts: dict[str, int] = {}
     async with in_transaction() as connection:
         for key, model in TABLES:

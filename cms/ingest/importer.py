@@ -134,6 +134,7 @@ async def _upsert_post(
         "status": status,
         "published_at": published_at,
         "feed_at": published_at,
+        "was_published": status == PostStatus.PUBLISHED or bool(post and post.was_published),
         "like_count": max(draft.like_count, likes_here),
         "view_count": max(draft.view_count, post.view_count if post else 0),
         "comment_count": len(draft.comments),

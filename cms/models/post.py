@@ -31,6 +31,8 @@ class Post(Model):
     excerpt = fields.TextField(default="")
     status = fields.CharEnumField(PostStatus, max_length=16, default=PostStatus.DRAFT)
     published_at = fields.DatetimeField(null=True)
+    # Once public, the slug is in links: a later rename keeps it unless asked.
+    was_published = fields.BooleanField(default=False, db_default=False)
     # What feeds sort by: published_at once set, else created_at (keyset cursors need no NULLs).
     feed_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -176,7 +176,7 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             }
             follows_title = (
                 post.status == PostStatus.DRAFT
-                and post.published_at is None
+                and not post.was_published
                 and post.slug == slugify(post.title, max_length=validation.MAX_SLUG)
             )
             if "title" in valid and "slug" not in valid and follows_title:
@@ -219,6 +219,7 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
         post.status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
         post.published_at = when
         post.feed_at = when
+        post.was_published = True
         await post.save()
     return post
 

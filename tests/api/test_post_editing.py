@@ -410,3 +410,19 @@ async def test_archiving_hides_a_post_until_it_is_published_again_with_its_date(
         "status": "PUBLISHED",
         "publishedAt": post.published_at.isoformat(),
     }
+
+
+async def test_a_post_once_published_keeps_its_slug_after_unpublishing(
+    client: httpx.AsyncClient,
+) -> None:
+    token = await make_token()
+    created = await graphql(client, CREATE, {"input": {"title": "Hello world"}}, token=token)
+    post_id = created["data"]["createPost"]["id"]
+    await graphql(client, PUBLISH, {"id": post_id}, token=token)
+    await graphql(client, UNPUBLISH, {"id": post_id}, token=token)
+
+    renamed = await graphql(
+        client, UPDATE, {"id": post_id, "input": {"title": "Hello again"}}, token=token
+    )
+
+    assert renamed["data"]["updatePost"]["slug"] == "hello-world"
