@@ -26,6 +26,8 @@ from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
 
 log = logging.getLogger("cms.views")
+# A flush batch still in flight after this long belongs to an instance that died.
+ABANDONED_AFTER_S = 600
 
 
 class ViewBuffer(Protocol):
@@ -152,19 +154,35 @@ class RedisViewBuffer:
         return {int(pid): int(n) for pid, n in zip(ids, totals, strict=True) if int(n)}
 
     async def flush(self) -> int:
-        batch_key = f"{self._prefix}batch:{uuid.uuid4().hex}"
+        written = await self._recover_abandoned()
+        batch_key = f"{self._prefix}batch:{int(time.time())}:{uuid.uuid4().hex}"
         keys = [self._pending_key, batch_key, self._flushing_set]
         if not await self._start_flush(keys=keys):
-            return 0
-        raw = await self._redis.hgetall(batch_key)
-        batch = {int(pid): int(n) for pid, n in raw.items()}
+            return written
+        return written + await self._write_batch(batch_key)
+
+    async def _write_batch(self, batch_key: str) -> int:
+        batch: dict[int, int] = {}
         try:
+            raw = await self._redis.hgetall(batch_key)
+            batch = {int(pid): int(n) for pid, n in raw.items()}
             await write_views(batch)
         except BaseException:
             await self._finish(batch_key, put_back=batch)
             raise
         await self._finish(batch_key)
         return sum(batch.values())
+
+    async def _recover_abandoned(self) -> int:
+        """Write batches whose flusher died mid-way (older than ABANDONED_AFTER_S)."""
+        written = 0
+        for raw_key in await self._redis.smembers(self._flushing_set):
+            key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+            started = key.removeprefix(f"{self._prefix}batch:").split(":", 1)[0]
+            if started.isdigit() and time.time() - int(started) > ABANDONED_AFTER_S:
+                log.warning("writing views of an abandoned flush batch %s", key)
+                written += await self._write_batch(key)
+        return written
 
     async def _finish(self, batch_key: str, put_back: Mapping[int, int] | None = None) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

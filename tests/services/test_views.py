@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -158,3 +159,21 @@ async def test_the_background_task_flushes_in_batches(db: str) -> None:
         assert await view_counts(post) == [2]
     finally:
         await runtime.stop()
+
+
+async def test_a_batch_abandoned_by_a_dead_instance_is_written_by_the_next_flush(
+    db: str, redis: Redis, redis_prefix: str
+) -> None:
+    post = await make_post()
+    buffer = RedisViewBuffer(redis, redis_prefix, window_s=1800)
+    stale = f"{redis_prefix}views:batch:{int(time.time()) - 3600}:dead"
+    await redis.hset(stale, str(post.id), 3)
+    await redis.sadd(f"{redis_prefix}views:flushing", stale)
+    seen_while_stranded = await buffer.pending([post.id])
+
+    written = await buffer.flush()
+
+    assert seen_while_stranded == {post.id: 3}
+    assert written == 3
+    assert await view_counts(post) == [3]
+    assert await buffer.pending([post.id]) == {}
