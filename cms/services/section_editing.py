@@ -129,7 +129,9 @@ async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
                 f"got {position}.",
                 field="position",
             )
-        moving = next(s for s in ordered if s.id == section_id)
+        moving = next((s for s in ordered if s.id == section_id), None)
+        if moving is None:  # deleted while this move waited for the post's lock
+            raise NotFound("No section has this id: it may have been deleted.")
         ordered.remove(moving)
         ordered.insert(position, moving)
         await _place(post.id, ordered)
