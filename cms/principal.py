@@ -21,4 +21,3 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
-SYSTEM = Viewer(name="system", role=Role.ADMIN)

@@ -24,10 +24,6 @@ def effective_status(post: Post, now: datetime | None = None) -> PostStatus:
     return post.status
 
 
-def is_public(post: Post) -> bool:
-    return effective_status(post) == PostStatus.PUBLISHED
-
-
 def status_filter(status: PostStatus) -> Q:
     """Rows whose effective status is `status`."""
     now = timezone.now()
