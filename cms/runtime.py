@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
@@ -51,6 +52,8 @@ class Runtime:
             rate_limits=RateLimits(limits, settings.redis_url, prefix),
             views=views,
             events=events,
+            # Unset: a key for this process only (set CMS_SECRET_KEY when running several).
+            secret=settings.secret_key.encode() if settings.secret_key else secrets.token_bytes(32),
         )
 
     @property

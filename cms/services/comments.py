@@ -20,7 +20,7 @@ from cms.enums import CommentStatus
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
-from cms.services.engagement import Engagement, client_key
+from cms.services.engagement import Engagement
 from cms.services.events import Broker, comment_channel
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
@@ -100,7 +100,7 @@ async def add_comment(
     await engagement.rate_limits.hit("comment", client_ip)
     await require_visible_post(viewer, new.post_id)
     parent = await _parent(viewer, new.post_id, new.parent_id, limits) if new.parent_id else None
-    key = client_key(client_ip)
+    key = engagement.client_key(client_ip)
     held = held_for(author, body, limits) is not None or (
         limits.hold_first_comment and await _is_first_comment(author, key)
     )

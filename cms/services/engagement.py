@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,12 @@ class Engagement:
     rate_limits: RateLimits
     views: ViewBuffer
     events: Broker
+    # Keys the client hashes, so a stored hash cannot be turned back into an address.
+    secret: bytes = b""
 
-
-def client_key(client_ip: str) -> str:
-    """What is stored about a client: a hash of its address, never the address."""
-    return hashlib.sha256(client_ip.encode()).hexdigest()
+    def client_key(self, client_ip: str) -> str:
+        """What is stored about a client: a keyed hash of its address, never the address."""
+        return hmac.new(self.secret, client_ip.encode(), hashlib.sha256).hexdigest()
 
 
 def clean_visitor_id(visitor_id: str) -> str:

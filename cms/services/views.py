@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from cms.models import Post
 from cms.principal import Viewer
-from cms.services.engagement import Engagement, clean_visitor_id, client_key
+from cms.services.engagement import Engagement, clean_visitor_id
 from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
 
@@ -208,7 +208,7 @@ async def record_view(
     visitor = clean_visitor_id(visitor_id) if visitor_id is not None else None
     await engagement.rate_limits.hit("view", client_ip)
     await require_visible_post(viewer, post_id)
-    key = f"v:{visitor}" if visitor else f"c:{client_key(client_ip)}"
+    key = f"v:{visitor}" if visitor else f"c:{engagement.client_key(client_ip)}"
     counted = await engagement.views.record(post_id, key)
     stats = await stats_of(post_id, engagement.views, visitor)
     if counted:

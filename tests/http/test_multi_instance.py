@@ -82,6 +82,7 @@ def servers(db: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> Itera
             "CMS_DATABASE_URL": db,
             "CMS_REDIS_URL": redis_url,
             "CMS_REDIS_PREFIX": redis_prefix,
+            "CMS_SECRET_KEY": "shared-by-both-instances",
             "CMS_HOST": "127.0.0.1",
             "CMS_PORT": str(port),
             "CMS_APPROVE_FIRST_COMMENT": "1",
