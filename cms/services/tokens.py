@@ -129,3 +129,10 @@ async def touch(token_id: int, interval_s: float = TOUCH_INTERVAL_S) -> None:
     now = timezone.now()
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(seconds=interval_s))
     await ApiToken.filter(stale, id=token_id).update(last_used_at=now)
+
+
+async def still_valid(viewer: Viewer) -> bool:
+    """Whether the token behind an editor viewer has not been revoked (or deleted) since."""
+    if viewer.token_id is None:
+        return viewer.is_editor
+    return await ApiToken.exists(id=viewer.token_id, revoked_at=None)

@@ -9,9 +9,10 @@ from tortoise import timezone
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from cms.errors import NotFound
+from cms.errors import NotFound, Unauthenticated
 from cms.models import Comment, CommentStatus, Post, PostStatus
 from cms.principal import Viewer
+from cms.services import tokens
 
 _LIVE = (PostStatus.PUBLISHED, PostStatus.SCHEDULED)
 
@@ -65,7 +66,8 @@ class VisibilityWatch:
     """For a live subscription: the viewer must still be allowed to see the post.
 
     Re-checked at most once per `interval_s` as events arrive, so unpublishing a post
-    ends public subscriptions to it (NOT_FOUND) without a query per event.
+    ends public subscriptions to it (NOT_FOUND), and revoking an editor's token ends
+    theirs (UNAUTHENTICATED), without a query per event.
     """
 
     def __init__(self, viewer: Viewer, post_id: int, interval_s: float = 1.0) -> None:
@@ -75,7 +77,13 @@ class VisibilityWatch:
         self._checked_at = time.monotonic()
 
     async def check(self) -> None:
-        if self.viewer.is_editor or time.monotonic() - self._checked_at < self.interval_s:
+        if time.monotonic() - self._checked_at < self.interval_s:
             return
-        await require_visible_post(self.viewer, self.post_id)
+        if self.viewer.is_editor:
+            if not await tokens.still_valid(self.viewer):
+                raise Unauthenticated(
+                    "This token has been revoked: subscribe again with a valid one."
+                )
+        else:
+            await require_visible_post(self.viewer, self.post_id)
         self._checked_at = time.monotonic()

@@ -14,7 +14,7 @@ from cms.api.schema import build_schema
 from cms.enums import CommentStatus, PostStatus, Role
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
-from cms.services import moderation, post_editing
+from cms.services import moderation, post_editing, tokens
 from cms.services.comments import NewComment, add_comment, set_comment_status
 from cms.services.likes import like_post, unlike_post
 from cms.settings import Limits, Settings
@@ -196,3 +196,20 @@ async def test_unpublishing_a_post_ends_public_subscriptions_to_it(runtime: Runt
 
     assert result.data is None
     assert [e.extensions["code"] for e in result.errors or []] == ["NOT_FOUND"]
+
+
+async def test_revoking_a_token_ends_that_editors_subscriptions(runtime: Runtime) -> None:
+    post = await make_post()
+    _, secret = await tokens.create_token("Rita", Role.EDITOR)
+    editor = await tokens.authenticate(secret)
+    live = await subscribe(runtime, COMMENT_ADDED, post.id, editor)
+    pending = asyncio.ensure_future(anext(live))
+    await asyncio.sleep(0.05)
+
+    await tokens.revoke_token("Rita")
+    await asyncio.sleep(1.1)  # past the re-check interval
+    await comment(runtime, post.id, "Held for review")
+    result = await asyncio.wait_for(pending, 2)
+
+    assert result.data is None
+    assert [e.extensions["code"] for e in result.errors or []] == ["UNAUTHENTICATED"]
