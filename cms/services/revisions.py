@@ -52,3 +52,10 @@ async def restore_revision(viewer: Viewer, revision_id: int) -> Post:
             "The section this revision belongs to was deleted: add it again with `addSection`."
         ) from None
     return await post_editing.post_for_edit(revision.post_id)
+
+
+async def revision_by_id(viewer: Viewer, revision_id: int) -> Revision | None:
+    """A revision, for editors only (the public never learns one exists)."""
+    if not viewer.is_editor:
+        return None
+    return await Revision.get_or_none(id=revision_id)

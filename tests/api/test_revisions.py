@@ -197,3 +197,23 @@ async def test_revisions_of_a_page_of_posts_load_in_one_statement(
 
     assert len(five["data"]["posts"]["edges"]) == 5
     assert five["extensions"]["sql"]["count"] == one["extensions"]["sql"]["count"]
+
+
+async def test_node_finds_a_revision_for_editors_only(client: httpx.AsyncClient) -> None:
+    post = await make_post("Original")
+    secret = await make_token()
+    await graphql(
+        client,
+        UPDATE_POST,
+        {"id": encode_id("Post", post.id), "input": {"title": "Renamed"}},
+        token=secret,
+    )
+    revision_id = encode_id("Revision", (await Revision.get(post_id=post.id)).id)
+    query = """query($id: ID!) {
+      node(id: $id) { id ... on Revision { editor changes { field previous } } } }"""
+
+    editor = await graphql(client, query, {"id": revision_id}, token=secret)
+    anonymous = await graphql(client, query, {"id": revision_id})
+
+    assert editor["data"]["node"]["changes"] == [{"field": "title", "previous": "Original"}]
+    assert anonymous["data"]["node"] is None

@@ -11,10 +11,11 @@ from cms.api.types.comment import Comment
 from cms.api.types.connection import Connection
 from cms.api.types.enums import PostOrderEnum, PostStatusEnum, StoryKindEnum
 from cms.api.types.post import Post
+from cms.api.types.revision import Revision
 from cms.api.types.section import Section
 from cms.api.types.story import Story
 from cms.enums import PostOrder
-from cms.services import posts, stories
+from cms.services import posts, revisions, stories
 from cms.services.pagination import PageRequest
 
 
@@ -42,6 +43,9 @@ async def _node(info: Info, type_name: str, pk: int) -> relay.Node | None:
         if section is None or await loaders.post_by_id.load(section.post_id) is None:
             return None
         return Section.from_model(section)
+    if type_name == "Revision":
+        revision = await revisions.revision_by_id(info.context.viewer, pk)
+        return Revision.from_model(revision) if revision else None
     if type_name == "Comment":
         comment = await loaders.comment_by_id.load(pk)
         if comment is None or await loaders.post_by_id.load(comment.post_id) is None:
