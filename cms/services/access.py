@@ -1,8 +1,9 @@
-"""Who may write: the one check every editor service starts with."""
+"""Who may write: the checks every editor service starts with."""
 
 from __future__ import annotations
 
-from cms.errors import Unauthenticated
+from cms.enums import Role
+from cms.errors import Forbidden, Unauthenticated
 from cms.principal import Viewer
 
 NEEDS_EDITOR = "This needs an editor's API token: send `Authorization: Bearer <token>`."
@@ -13,3 +14,14 @@ def require_editor(viewer: Viewer) -> str:
     if not viewer.is_editor:
         raise Unauthenticated(NEEDS_EDITOR)
     return viewer.name or "system"
+
+
+def require_admin(viewer: Viewer) -> str:
+    """Like `require_editor`, and FORBIDDEN for an editor without the admin role."""
+    name = require_editor(viewer)
+    if viewer.role != Role.ADMIN:
+        raise Forbidden(
+            "Deleting a post needs an admin token (`cms token create --role admin`); "
+            "an editor can unpublish or archive it instead."
+        )
+    return name

@@ -21,7 +21,7 @@ from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Post, Section, Story, Tag
 from cms.principal import Viewer
 from cms.services import revisions, validation
-from cms.services.access import require_editor
+from cms.services.access import require_admin, require_editor
 from cms.services.rendering import render_markdown
 from cms.services.search import search_text_of
 from cms.services.stories import stories_by_post_ids
@@ -247,8 +247,8 @@ async def archive_post(viewer: Viewer, post_id: int) -> Post:
 
 
 async def delete_post(viewer: Viewer, post_id: int) -> None:
-    """Delete the post with its sections, stories, comments, likes and revisions."""
-    require_editor(viewer)
+    """Delete the post with its sections, stories, comments, likes and revisions (admins)."""
+    require_admin(viewer)
     async with in_transaction():
         post = await post_for_edit(post_id, lock=True)
         await Story.filter(post_id=post.id).delete()

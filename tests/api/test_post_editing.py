@@ -10,7 +10,7 @@ import pytest
 from tortoise import timezone
 
 from cms.api.ids import encode_id
-from cms.enums import PostStatus
+from cms.enums import PostStatus, Role
 from cms.models import Comment, Like, Post, Section, Story
 from cms.services import tokens
 from tests.conftest import error_codes, graphql
@@ -323,9 +323,13 @@ async def test_deleting_a_post_removes_everything_that_belongs_to_it(
     await make_comment(doomed, parent=parent)
     await make_comment(kept)
     await Like.create(post=doomed, visitor_id="v1")
-    secret = await make_token()
+    editor = await make_token()
+    admin = await make_token(role=Role.ADMIN)
 
-    body = await graphql(client, DELETE, {"id": encode_id("Post", doomed.id)}, token=secret)
+    refused = await graphql(client, DELETE, {"id": encode_id("Post", doomed.id)}, token=editor)
+    assert error_codes(refused) == ["FORBIDDEN"]
+    assert await Post.filter(id=doomed.id).exists()
+    body = await graphql(client, DELETE, {"id": encode_id("Post", doomed.id)}, token=admin)
 
     assert body["data"] == {"deletePost": encode_id("Post", doomed.id)}
     assert await Post.all().values_list("id", flat=True) == [kept.id]
