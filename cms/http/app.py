@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from cms.api.schema import build_schema
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
+from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
 from cms.http.metrics import Metrics, MetricsMiddleware
@@ -47,6 +49,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.endpoint),
+        Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
         Middleware(

@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import OperationType
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -18,6 +18,7 @@ from cms.api.schema import CMSSchema
 from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
+from cms.http.graphiql import local_graphiql
 from cms.http.response_cache import ResponseCache, read_operation
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
@@ -36,9 +37,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allowed_origins=runtime.settings.cors_origins,
         )
         self.runtime = runtime
+        self.graphiql_page = local_graphiql(self.graphql_ide_html)
         ttl = runtime.settings.response_cache_ttl_s
         # Debug answers carry per-request SQL counts: never cached.
         self.cache = ResponseCache(ttl) if ttl > 0 and not runtime.settings.debug else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.graphiql_page)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):
