@@ -24,15 +24,5 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def dialect_of(database_url: str) -> str:
-    """`sqlite` or `postgres`: the only two databases the CMS supports."""
-    scheme = database_url.split("://", 1)[0]
-    if scheme == "sqlite":
-        return "sqlite"
-    if scheme in {"postgres", "postgresql", "asyncpg", "psycopg"}:
-        return "postgres"
-    raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://")
-
-
 # For Tortoise's own CLI: `tortoise -c cms.db.config.TORTOISE_ORM makemigrations`.
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")

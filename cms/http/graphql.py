@@ -57,7 +57,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """Anonymous queries from the response cache; content mutations empty it."""
         if self.cache is None or request.method not in ("GET", "POST"):
             return await super().run(request, context, root_value)
-        operation = await read_operation(request)
+        operation = await read_operation(request, self.runtime.settings.limits.max_tokens)
         kind = operation.type if operation else None
         if kind is OperationType.QUERY and "authorization" not in request.headers:
             key = await self.cache.key(request)

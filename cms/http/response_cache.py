@@ -15,11 +15,12 @@ import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
-from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast, parse
+from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import Response
+
+from cms.api.documents import cached_parse
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
@@ -40,12 +41,12 @@ class Operation:
         return self.type is OperationType.MUTATION and not self.root_fields <= ENGAGEMENT_MUTATIONS
 
 
-@lru_cache(maxsize=512)
-def _operation(document: str, operation_name: str | None) -> Operation | None:
+def _operation(document: str, operation_name: str | None, max_tokens: int) -> Operation | None:
     try:
-        operation = get_operation_ast(parse(document), operation_name)
+        parsed = cached_parse(document, max_tokens=max_tokens)
     except GraphQLError:
-        return None
+        return None  # the guards answer it as a bad (or too large) document
+    operation = get_operation_ast(parsed, operation_name)
     if operation is None:
         return None
     fields = frozenset(
@@ -56,7 +57,7 @@ def _operation(document: str, operation_name: str | None) -> Operation | None:
     return Operation(operation.operation, fields)
 
 
-async def read_operation(request: Request) -> Operation | None:
+async def read_operation(request: Request, max_tokens: int) -> Operation | None:
     """The operation an HTTP GraphQL request asks for (None when unreadable)."""
     if request.method == "GET":
         document, name = (
@@ -75,7 +76,7 @@ async def read_operation(request: Request) -> Operation | None:
         return None
     if not isinstance(document, str) or not (name is None or isinstance(name, str)):
         return None
-    return _operation(document, name)
+    return _operation(document, name, max_tokens)
 
 
 @dataclass(frozen=True)

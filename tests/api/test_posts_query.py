@@ -137,13 +137,6 @@ async def test_filter_by_tag_and_order_by_likes(client: httpx.AsyncClient) -> No
     assert slugs(tagged) == [b.slug, a.slug]
 
 
-async def test_editors_filter_by_status(client: httpx.AsyncClient) -> None:
-    # Editors' view is covered with tokens in the editor tests; anonymous ignores status.
-    await make_post("Live")
-    body = await graphql(client, FEED, {"filter": {"status": "ARCHIVED"}})
-    assert len(slugs(body)) == 1
-
-
 async def test_anonymous_callers_see_only_approved_comments(client: httpx.AsyncClient) -> None:
     post = await make_post("With comments")
     await make_comment(post, "First!", author="Ann")

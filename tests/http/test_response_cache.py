@@ -77,3 +77,13 @@ def test_errors_and_failures_are_not_kept() -> None:
     assert cache.get("ok") is not None
     assert cache.get("error") is None
     assert cache.get("failure") is None
+
+
+async def test_oversized_documents_are_refused_before_the_cache_reads_them(
+    settings: Settings,
+) -> None:
+    huge = "{ posts { " + " ".join(["totalCount"] * 2100) + " } }"
+    async with app_client(production(settings)) as http:
+        body = await graphql(http, huge)
+
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]

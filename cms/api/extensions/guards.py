@@ -11,19 +11,19 @@ from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, parse
+from graphql import GraphQLError
 from graphql.validation import ASTValidationRule, ValidationContext
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import MaxAliasesLimiter
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 from strawberry.schema.schema import validate_document
 
+from cms.api.documents import cached_parse
 from cms.api.errors import client_error
 from cms.api.extensions.cost import build_cost_rule
 from cms.db.statements import count_statements
 from cms.settings import Limits
 
-_cached_parse = lru_cache(maxsize=512)(parse)
 _cached_validate = lru_cache(maxsize=512)(validate_document)
 
 
@@ -81,7 +81,7 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
             context.parse_options["max_tokens"] = max_tokens
             if context.graphql_document is None and context.query:
                 with suppress(GraphQLError):  # Strawberry parses again and reports it
-                    context.graphql_document = _cached_parse(context.query, max_tokens=max_tokens)
+                    context.graphql_document = cached_parse(context.query, max_tokens=max_tokens)
             yield
 
         def on_validate(self) -> Iterator[None]:
