@@ -33,12 +33,13 @@ def _by_key(
 
 
 ThreadKey = tuple[int, PageRequest]
+ThreadPage = Page[comment_reads.ThreadComment]
 
 
 def _threads(
     viewer: Viewer, parent_field: comment_reads.ParentField
-) -> DataLoader[ThreadKey, Page[Comment]]:
-    async def load(keys: Sequence[ThreadKey]) -> list[Page[Comment]]:
+) -> DataLoader[ThreadKey, ThreadPage]:
+    async def load(keys: Sequence[ThreadKey]) -> list[ThreadPage]:
         return await comment_reads.thread_pages(viewer, parent_field, list(keys))
 
     return DataLoader(load_fn=load)
@@ -65,8 +66,8 @@ class Loaders:
     stories_by_post_id: DataLoader[int, list[Story]] = field(init=False)
     stories_by_section_id: DataLoader[int, list[Story]] = field(init=False)
     tags_by_post_id: DataLoader[int, list[str]] = field(init=False)
-    comment_page_by_post_id: DataLoader[ThreadKey, Page[Comment]] = field(init=False)
-    reply_page_by_comment_id: DataLoader[ThreadKey, Page[Comment]] = field(init=False)
+    comment_page_by_post_id: DataLoader[ThreadKey, ThreadPage] = field(init=False)
+    reply_page_by_comment_id: DataLoader[ThreadKey, ThreadPage] = field(init=False)
     comment_total_by_post_id: DataLoader[int, int] = field(init=False)
     reply_total_by_comment_id: DataLoader[int, int] = field(init=False)
     approved_comments_by_post_id: DataLoader[int, list[Comment]] = field(init=False)

@@ -36,7 +36,11 @@ class Comment(Model):
     class Meta:
         table = "comment"
         indexes = (
-            Index(fields=("post_id", "status", "created_at", "id"), name="comment_post_idx"),
+            # A post's top-level thread (parent_id IS NULL) in order, without reading others'.
+            Index(
+                fields=("post_id", "parent_id", "status", "created_at", "id"),
+                name="comment_thread_idx",
+            ),
             Index(fields=("parent_id", "status", "created_at", "id"), name="comment_parent_idx"),
             Index(fields=("status", "created_at", "id"), name="comment_queue_idx"),
         )

@@ -35,4 +35,7 @@ class Story(Model):
 
     class Meta:
         table = "story"
-        indexes = (Index(fields=("post_id", "position", "id"), name="story_post_idx"),)
+        indexes = (
+            Index(fields=("post_id", "position", "id"), name="story_post_idx"),
+            Index(fields=("kind", "id"), name="story_kind_idx"),
+        )

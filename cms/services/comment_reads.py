@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
-from typing import Literal
+from functools import lru_cache, partial
+from typing import Any, Literal
 
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
@@ -21,11 +21,14 @@ from cms.services.pagination import (
     page_size,
     paginate,
 )
+from cms.services.read_statements import Ids, Statement, fetch
+from cms.services.records import COMMENT_COLUMNS, CommentRecord
 from cms.services.visibility import visible_comments
 
 OLDEST_FIRST = SortKey(("created_at", "id"), descending=False, kinds=(datetime, int))
 ParentField = Literal["post_id", "parent_id"]
-_COLUMNS = "id, post_id, parent_id, depth, author, body, html, status, created_at, client_key"
+# First pages come as records, pages after a cursor through the ORM.
+ThreadComment = Comment | CommentRecord
 
 
 def _thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> QuerySet[Comment]:
@@ -34,8 +37,21 @@ def _thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> QueryS
     return comments.filter(parent_id=None) if parent_field == "post_id" else comments
 
 
-def _status_sql(viewer: Viewer) -> str:
-    return "" if viewer.is_editor else f"AND status = '{CommentStatus.APPROVED.value}'"
+@lru_cache(maxsize=16)
+def _end_pages(parent_field: ParentField, editor: bool, from_end: bool) -> Statement:
+    top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
+    status = "" if editor else f"AND status = '{CommentStatus.APPROVED.value}'"
+    order = "created_at DESC, id DESC" if from_end else "created_at, id"
+    # Posts' threads walk comment_thread_idx, replies comment_parent_idx, each in order.
+    index = "comment_thread_idx" if parent_field == "post_id" else "comment_parent_idx"
+    return Statement(
+        f"""SELECT {COMMENT_COLUMNS} FROM (
+        SELECT {COMMENT_COLUMNS}, ROW_NUMBER() OVER (
+            PARTITION BY {parent_field} ORDER BY {order}) AS row_number
+        FROM comment {{indexed_by:{index}}}
+        WHERE {parent_field} IN {{ids}} {top_level} {status}
+    ) AS ranked WHERE row_number <= ? ORDER BY {parent_field}, {order}"""
+    )
 
 
 async def end_pages(
@@ -45,7 +61,7 @@ async def end_pages(
     size: int,
     *,
     from_end: bool = False,
-) -> dict[int, list[Comment]]:
+) -> dict[int, list[CommentRecord]]:
     """Up to size+1 comments of each parent from its start (or end), in one query.
 
     Each list runs in the direction it was read: oldest first, or newest first when
@@ -53,18 +69,10 @@ async def end_pages(
     """
     if not parent_ids:
         return {}
-    # Only integers and constants are interpolated; no caller text reaches this SQL.
-    ids = ",".join(str(int(i)) for i in parent_ids)
-    top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
-    order = "created_at DESC, id DESC" if from_end else "created_at, id"
-    sql = f"""SELECT {_COLUMNS} FROM (
-        SELECT {_COLUMNS}, ROW_NUMBER() OVER (
-            PARTITION BY {parent_field} ORDER BY {order}) AS row_number
-        FROM comment WHERE {parent_field} IN ({ids}) {top_level} {_status_sql(viewer)}
-    ) AS ranked WHERE row_number <= {int(size) + 1} ORDER BY {parent_field}, {order}"""
-    grouped: dict[int, list[Comment]] = defaultdict(list)
-    rows: list[Comment] = await Comment.raw(sql)
-    for comment in rows:
+    statement = _end_pages(parent_field, viewer.is_editor, from_end)
+    grouped: dict[int, list[CommentRecord]] = defaultdict(list)
+    for row in await fetch(statement, Ids.of(parent_ids), int(size) + 1):
+        comment = CommentRecord.of(row)
         grouped[getattr(comment, parent_field)].append(comment)
     return grouped
 
@@ -88,12 +96,12 @@ async def _count_thread(viewer: Viewer, parent_field: ParentField, parent_id: in
 
 async def thread_pages(
     viewer: Viewer, parent_field: ParentField, keys: list[tuple[int, PageRequest]]
-) -> list[Page[Comment]]:
+) -> list[Page[ThreadComment]]:
     """Pages of several threads: first (or last) pages of one size share one statement.
 
     Only pages after or before a cursor, which belong to one thread, run on their own.
     """
-    results: dict[int, Page[Comment]] = {}
+    results: dict[int, Page[Any]] = {}
     end_page_indexes: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for index, (parent_id, request) in enumerate(keys):
         if request.after or request.before:

@@ -6,19 +6,36 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from cms.enums import PostOrder, PostStatus
-from cms.models import Post, Tag
 from cms.principal import Viewer
 from cms.services import search
-from cms.services.pagination import Page, PageRequest, SortKey, page_of_list, paginate
-from cms.services.visibility import visible_posts
+from cms.services.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    decode_cursor,
+    encode_cursor,
+    page_of_list,
+    page_size,
+)
+from cms.services.read_statements import Ids, Statement, fetch
+from cms.services.records import POST_COLUMNS, PostRecord
+from cms.services.visibility import post_visibility_sql, visible_posts
 
 SORT_KEYS = {
     PostOrder.NEWEST: SortKey(("feed_at", "id"), descending=True, kinds=(datetime, int)),
     PostOrder.OLDEST: SortKey(("feed_at", "id"), descending=False, kinds=(datetime, int)),
     PostOrder.MOST_LIKED: SortKey(("like_count", "id"), descending=True, kinds=(int, int)),
     PostOrder.MOST_VIEWED: SortKey(("view_count", "id"), descending=True, kinds=(int, int)),
+}
+# The index each public feed order walks, stopping after one page.
+_FEED_INDEXES = {
+    PostOrder.NEWEST: "post_live_feed_idx",
+    PostOrder.OLDEST: "post_live_feed_idx",
+    PostOrder.MOST_LIKED: "post_likes_idx",
+    PostOrder.MOST_VIEWED: "post_views_idx",
 }
 
 
@@ -32,33 +49,112 @@ class PostQuery:
     order: PostOrder = PostOrder.NEWEST
 
 
-async def get_post(viewer: Viewer, slug: str) -> Post | None:
+def _and(*terms: str) -> str:
+    return " AND ".join(term for term in terms if term) or "TRUE"
+
+
+@lru_cache(maxsize=64)
+def _lookup(column: str, visibility: str) -> Statement:
+    return Statement(f"SELECT {POST_COLUMNS} FROM post WHERE {_and(column, visibility)}")
+
+
+async def get_post(viewer: Viewer, slug: str) -> PostRecord | None:
     """The post with this slug, or None when it does not exist or is hidden from the viewer."""
-    return await visible_posts(viewer).get_or_none(slug=slug)
+    visibility, params = post_visibility_sql(viewer)
+    rows = await fetch(_lookup("slug = ?", visibility), slug, *params)
+    return PostRecord.of(rows[0]) if rows else None
 
 
-async def posts_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, Post]:
-    return {post.id: post for post in await visible_posts(viewer).filter(id__in=list(ids))}
+async def posts_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, PostRecord]:
+    visibility, params = post_visibility_sql(viewer)
+    rows = await fetch(_lookup("id IN {ids}", visibility), Ids.of(ids), *params)
+    return {post.id: post for post in map(PostRecord.of, rows)}
 
 
-async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[Post]:
+@lru_cache(maxsize=256)
+def _feed(
+    order: PostOrder, visibility: str, tagged: bool, after: bool, before: bool, from_end: bool
+) -> Statement:
+    """A page of a feed: keyset bounds as row values, the order's index walked when public."""
+    key = SORT_KEYS[order]
+    columns = ", ".join(key.fields)
+    descending = key.descending != from_end
+    direction = " DESC" if descending else ""
+    terms = [visibility]
+    if after:
+        terms.append(f"({columns}) {'<' if key.descending else '>'} (?, ?)")
+    if before:
+        terms.append(f"({columns}) {'>' if key.descending else '<'} (?, ?)")
+    if tagged:
+        source = "post_tag {indexed_by:post_tag_tag_idx} JOIN post ON post.id = post_tag.post_id"
+        terms.insert(0, "post_tag.tag_id = (SELECT id FROM tag WHERE name = ?)")
+        columns_out = ", ".join(f"post.{c.strip()}" for c in POST_COLUMNS.split(","))
+    else:
+        public = visibility.startswith("status IN")
+        source = f"post {{indexed_by:{_FEED_INDEXES[order]}}}" if public else "post"
+        columns_out = POST_COLUMNS
+    order_by = ", ".join(f"{name}{direction}" for name in key.fields)
+    return Statement(
+        f"SELECT {columns_out} FROM {source} WHERE {_and(*terms)} ORDER BY {order_by} LIMIT ?"
+    )
+
+
+async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:
+    """One page of a feed in one statement (+1 when totalCount is asked for)."""
+    size, from_end = page_size(request)
+    key = SORT_KEYS[query.order]
+    visibility, params = post_visibility_sql(viewer, query.status)
+    tag = query.tag.strip().lower() if query.tag else None
+    values: list[object] = [tag] if tag else []
+    values += params
+    for cursor, name in ((request.after, "after"), (request.before, "before")):
+        if cursor:
+            values += decode_cursor(cursor, key.kinds, name)
+    statement = _feed(
+        query.order, visibility, tag is not None, bool(request.after), bool(request.before),
+        from_end,
+    )  # fmt: skip
+    rows = [PostRecord.of(row) for row in await fetch(statement, *values, size + 1)]
+    more = len(rows) > size
+    rows = rows[:size]
+    if from_end:
+        rows.reverse()
+    counted = visible_posts(viewer, query.status if viewer.is_editor else None)
+    if tag:
+        counted = counted.filter(tags__name=tag)
+    return Page(
+        items=rows,
+        cursors=[encode_cursor(key.values_of(row)) for row in rows],
+        has_next=more if not from_end else request.before is not None,
+        has_previous=more if from_end else request.after is not None,
+        count=counted.count,
+    )
+
+
+async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:
     """A page of the feed; with `search`, ordered by relevance instead of `order`."""
-    posts = visible_posts(viewer, query.status if viewer.is_editor else None)
-    if query.tag:
-        posts = posts.filter(tags__name=query.tag.strip().lower())
     if query.search is None or not query.search.strip():
-        return await paginate(posts, SORT_KEYS[query.order], request)
+        return await _feed_page(viewer, query, request)
     ranked = await search.ranked_post_ids(query.search)
-    found = {post.id: post for post in await posts.filter(id__in=[pid for pid, _ in ranked])}
+    found = await posts_by_ids(viewer, (pid for pid, _ in ranked))
+    if query.tag:
+        tagged = await tags_by_post_ids(found)
+        tag = query.tag.strip().lower()
+        found = {pid: post for pid, post in found.items() if tag in tagged.get(pid, ())}
     rank_of = dict(ranked)
     matches = [found[pid] for pid, _ in ranked if pid in found]
     return page_of_list(matches, lambda p: [-rank_of[p.id], p.id], request, kinds=(float, int))
 
 
+_TAGS = Statement(
+    "SELECT post_tag.post_id, tag.name FROM post_tag JOIN tag ON tag.id = post_tag.tag_id "
+    "WHERE post_tag.post_id IN {ids} ORDER BY tag.name"
+)
+
+
 async def tags_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[str]]:
     """Tag names of each post, alphabetical."""
-    rows = await Tag.filter(posts__id__in=list(post_ids)).values_list("posts__id", "name")
     tags: dict[int, list[str]] = defaultdict(list)
-    for post_id, name in sorted(rows, key=lambda row: row[1]):
+    for post_id, name in await fetch(_TAGS, Ids.of(post_ids)):
         tags[post_id].append(name)
     return tags

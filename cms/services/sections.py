@@ -6,13 +6,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cms.models import Section
+from cms.services.read_statements import Ids, Statement, fetch
+from cms.services.records import SECTION_COLUMNS, SectionRecord
+
+_BY_POST = Statement(
+    f"SELECT {SECTION_COLUMNS} FROM section WHERE post_id IN {{ids}} ORDER BY post_id, position"
+)
 
 
-async def sections_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Section]]:
+async def sections_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[SectionRecord]]:
     """Sections of each post in reading order."""
-    grouped: dict[int, list[Section]] = defaultdict(list)
-    for section in await Section.filter(post_id__in=list(post_ids)).order_by("post_id", "position"):
-        grouped[section.post_id].append(section)
+    grouped: dict[int, list[SectionRecord]] = defaultdict(list)
+    for row in await fetch(_BY_POST, Ids.of(post_ids)):
+        grouped[row[1]].append(SectionRecord.of(row))
     return grouped
 
 

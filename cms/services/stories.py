@@ -11,23 +11,27 @@ from tortoise.queryset import QuerySet
 from cms.models import Story, StoryKind
 from cms.principal import Viewer
 from cms.services.pagination import Page, PageRequest, SortKey, paginate
+from cms.services.read_statements import Ids, Statement, fetch
+from cms.services.records import StoryRecord
 from cms.services.visibility import visible_posts
 
 _NEWEST_FIRST = SortKey(("id",), descending=True, kinds=(int,))
 
 
-def _reading_key(story: Story) -> tuple[int, int, int]:
-    """Section position, then place in the section; stories without a section come first."""
-    section = story.section
-    return (section.position if section else -1, story.position, story.id)
+# Stories without a section come first, then by section, then by place in the section.
+_BY_POST = Statement(
+    "SELECT story.id, story.post_id, story.section_id, story.position, story.kind, story.name, "
+    "story.descriptor, story.lead, story.quote FROM story "
+    "LEFT JOIN section ON section.id = story.section_id WHERE story.post_id IN {ids} "
+    "ORDER BY story.post_id, COALESCE(section.position, -1), story.position, story.id"
+)
 
 
-async def stories_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Story]]:
+async def stories_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[StoryRecord]]:
     """Every story of each post, in reading order, in one statement for any number of posts."""
-    stories = await Story.filter(post_id__in=list(post_ids)).select_related("section")
-    grouped: dict[int, list[Story]] = defaultdict(list)
-    for story in sorted(stories, key=_reading_key):
-        grouped[story.post_id].append(story)
+    grouped: dict[int, list[StoryRecord]] = defaultdict(list)
+    for row in await fetch(_BY_POST, Ids.of(post_ids)):
+        grouped[row[1]].append(StoryRecord.of(row))
     return grouped
 
 

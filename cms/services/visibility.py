@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from tortoise import timezone
 from tortoise.expressions import Q
@@ -13,6 +14,7 @@ from cms.errors import NotFound, Unauthenticated
 from cms.models import Comment, CommentStatus, Post, PostStatus
 from cms.principal import Viewer
 from cms.services import tokens
+from cms.services.read_statements import LIVE
 
 _LIVE = (PostStatus.PUBLISHED, PostStatus.SCHEDULED)
 
@@ -33,6 +35,22 @@ def status_filter(status: PostStatus) -> Q:
     if status == PostStatus.SCHEDULED:
         return Q(status__in=_LIVE, published_at__gt=now)
     return Q(status=status)
+
+
+def post_visibility_sql(viewer: Viewer, status: PostStatus | None = None) -> tuple[str, list[Any]]:
+    """`visible_posts` as a WHERE term for hand-written statements, with its parameters.
+
+    The term is "" when the viewer sees every post; statuses are constants of ours.
+    """
+    if not viewer.is_editor:
+        status = PostStatus.PUBLISHED
+    elif status is None:
+        return "", []
+    if status == PostStatus.PUBLISHED:
+        return f"{LIVE} AND published_at <= ?", [timezone.now()]
+    if status == PostStatus.SCHEDULED:
+        return f"{LIVE} AND published_at > ?", [timezone.now()]
+    return f"status = '{PostStatus(status).value}'", []
 
 
 def visible_posts(viewer: Viewer, status: PostStatus | None = None) -> QuerySet[Post]:
