@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from cms.api.execution import ExecutionContext
 from cms.api.extensions.guards import build_guards
 from cms.api.mutations.articles import ArticleMutations
 from cms.api.mutations.engagement import EngagementMutations
@@ -48,6 +49,7 @@ def build_schema(limits: Limits | None = None, *, count_sql: bool = False) -> CM
         subscription=subscription,
         extensions=[build_guards(limits, count_sql=count_sql)],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
+        execution_context_class=ExecutionContext,
     )
 
 

@@ -14,10 +14,10 @@ from tortoise.queryset import QuerySet
 from cms.models import Comment, CommentStatus
 from cms.principal import Viewer
 from cms.services.pagination import (
+    Cursors,
     Page,
     PageRequest,
     SortKey,
-    encode_cursor,
     page_size,
     paginate,
 )
@@ -118,7 +118,7 @@ async def thread_pages(
             items = found[:size][::-1] if from_end else found[:size]
             results[index] = Page(
                 items=items,
-                cursors=[encode_cursor(OLDEST_FIRST.values_of(c)) for c in items],
+                cursors=Cursors(items, OLDEST_FIRST.values_of),
                 has_next=False if from_end else len(found) > size,
                 has_previous=len(found) > size if from_end else False,
                 count=partial(_count_thread, viewer, parent_field, parent_id),

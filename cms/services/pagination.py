@@ -12,7 +12,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -67,10 +67,31 @@ class SortKey:
         return [getattr(row, name) for name in self.fields]
 
 
+class Cursors(Sequence[str]):
+    """The cursors of a page's items, each encoded only when asked for (most pages
+    show a few, if any)."""
+
+    def __init__(self, keys: Sequence[Any], key_of: Callable[[Any], Sequence[Any]]) -> None:
+        self._keys = keys
+        self._key_of = key_of
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [encode_cursor(self._key_of(k)) for k in self._keys[index]]
+        return encode_cursor(self._key_of(self._keys[index]))
+
+
 @dataclass
 class Page(Generic[T]):
     items: list[T]
-    cursors: list[str]
+    cursors: Sequence[str]
     has_next: bool
     has_previous: bool
     count: Callable[[], Awaitable[int]] = field(repr=False)
@@ -148,7 +169,7 @@ async def paginate(
         rows.reverse()
     return Page(
         items=rows,
-        cursors=[encode_cursor(key.values_of(row)) for row in rows],
+        cursors=Cursors(rows, key.values_of),
         has_next=more if not from_end else request.before is not None,
         has_previous=more if from_end else request.after is not None,
         count=queryset.count,
@@ -181,7 +202,7 @@ def page_of_list(
     first_index, end_index = (chosen[0], chosen[-1] + 1) if chosen else (start, start)
     return Page(
         items=[items[i] for i in chosen],
-        cursors=[encode_cursor(keys[i]) for i in chosen],
+        cursors=Cursors([keys[i] for i in chosen], list),
         has_next=end_index < stop if not from_end else stop < len(items),
         has_previous=first_index > start if from_end else start > 0,
         count=count,

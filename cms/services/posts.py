@@ -12,11 +12,11 @@ from cms.enums import PostOrder, PostStatus
 from cms.principal import Viewer
 from cms.services import search
 from cms.services.pagination import (
+    Cursors,
     Page,
     PageRequest,
     SortKey,
     decode_cursor,
-    encode_cursor,
     page_of_list,
     page_size,
 )
@@ -124,7 +124,7 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
         counted = counted.filter(tags__name=tag)
     return Page(
         items=rows,
-        cursors=[encode_cursor(key.values_of(row)) for row in rows],
+        cursors=Cursors(rows, key.values_of),
         has_next=more if not from_end else request.before is not None,
         has_previous=more if from_end else request.after is not None,
         count=counted.count,

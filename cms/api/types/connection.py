@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -23,7 +23,12 @@ class PageInfo:
 @strawberry.type
 class Edge(Generic[NodeT]):
     node: NodeT
-    cursor: str
+    cursors: strawberry.Private[Sequence[str]]
+    index: strawberry.Private[int]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return self.cursors[self.index]
 
 
 @strawberry.type
@@ -44,9 +49,10 @@ class Connection(Generic[NodeT]):
         to_node: Callable[[Any], NodeT],
         total: Callable[[], Awaitable[int]] | None = None,
     ) -> Connection[NodeT]:
+        cursors = page.cursors
         edges = [
-            Edge(node=to_node(item), cursor=cursor)
-            for item, cursor in zip(page.items, page.cursors, strict=True)
+            Edge(node=to_node(item), cursors=cursors, index=index)
+            for index, item in enumerate(page.items)
         ]
         info = PageInfo(
             has_next_page=page.has_next,
