@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from cms.db.lifecycle import refresh_statistics
 from cms.errors import CMSError
 from cms.ingest import backup
 from cms.ingest.exporter import export_post
@@ -47,6 +48,8 @@ async def _import_files(
                 key = "created" if result.created else "updated" if result.changed else "unchanged"
                 summary[key] += 1
             progress.advance(task)
+    if summary["created"] or summary["updated"]:
+        await refresh_statistics()
     return summary
 
 
@@ -126,7 +129,9 @@ def load_command(file: Path = typer.Argument(..., help="A file written by `cms d
         raise typer.BadParameter(f"{file}: not a readable dump ({error})") from None
 
     async def load() -> dict[str, int]:
-        return await backup.load_site(document)
+        counts = await backup.load_site(document)
+        await refresh_statistics()
+        return counts
 
     try:
         counts = run_with_database(load)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from tortoise import Tortoise
 from tortoise.connection import get_connection
@@ -18,7 +18,20 @@ async def open_database(database_url: str) -> None:
 
 
 async def close_database() -> None:
+    """Close; SQLite first refreshes whatever planner statistics it finds stale."""
+    if Tortoise.is_inited():
+        connection = get_connection("default")
+        if connection.capabilities.dialect == "sqlite":
+            # Closing must not fail on a database that is gone.
+            with suppress(Exception):
+                await connection.execute_script("PRAGMA optimize")
     await Tortoise.close_connections()
+
+
+async def refresh_statistics() -> None:
+    """ANALYZE: planner statistics after migrations, imports and loads. Plans are made
+    not to depend on them (tests/services/test_query_plans.py), but estimates stay sane."""
+    await get_connection("default").execute_script("ANALYZE")
 
 
 @asynccontextmanager
@@ -44,5 +57,6 @@ async def migrate(database_url: str) -> None:
     """Apply every committed migration that the database has not seen yet."""
     try:
         await run_migrations(config=tortoise_config(database_url))
+        await refresh_statistics()
     finally:
         await close_database()

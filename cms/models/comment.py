@@ -37,10 +37,11 @@ class Comment(Model):
         table = "comment"
         indexes = (
             # A post's top-level thread (parent_id IS NULL) in order, without reading others'.
+            # Replies use comment_reply_idx, partial (parent_id IS NOT NULL), from migration
+            # 0004: no planner can then read top-level comments through it.
             Index(
                 fields=("post_id", "parent_id", "status", "created_at", "id"),
                 name="comment_thread_idx",
             ),
-            Index(fields=("parent_id", "status", "created_at", "id"), name="comment_parent_idx"),
             Index(fields=("status", "created_at", "id"), name="comment_queue_idx"),
         )

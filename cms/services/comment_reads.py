@@ -42,8 +42,8 @@ def _end_pages(parent_field: ParentField, editor: bool, from_end: bool) -> State
     top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
     status = "" if editor else f"AND status = '{CommentStatus.APPROVED.value}'"
     order = "created_at DESC, id DESC" if from_end else "created_at, id"
-    # Posts' threads walk comment_thread_idx, replies comment_parent_idx, each in order.
-    index = "comment_thread_idx" if parent_field == "post_id" else "comment_parent_idx"
+    # Posts' threads walk comment_thread_idx, replies comment_reply_idx, each in order.
+    index = "comment_thread_idx" if parent_field == "post_id" else "comment_reply_idx"
     return Statement(
         f"""SELECT {COMMENT_COLUMNS} FROM (
         SELECT {COMMENT_COLUMNS}, ROW_NUMBER() OVER (

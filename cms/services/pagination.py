@@ -176,6 +176,50 @@ async def paginate(
     )
 
 
+def keyset_sql(key: SortKey, after: bool, before: bool, from_end: bool) -> tuple[list[str], str]:
+    """WHERE terms bounding a hand-written statement by cursors (row values, one `?`
+    per key field) and its ORDER BY, for `keyset_page`."""
+    columns = ", ".join(key.fields)
+    terms = []
+    if after:
+        terms.append(
+            f"({columns}) {'<' if key.descending else '>'} ({', '.join('?' * len(key.fields))})"
+        )
+    if before:
+        terms.append(
+            f"({columns}) {'>' if key.descending else '<'} ({', '.join('?' * len(key.fields))})"
+        )
+    direction = " DESC" if key.descending != from_end else ""
+    return terms, ", ".join(f"{name}{direction}" for name in key.fields)
+
+
+def keyset_values(key: SortKey, request: PageRequest) -> list[Any]:
+    """The cursor values `keyset_sql`'s terms take, in order."""
+    values: list[Any] = []
+    for cursor, name in ((request.after, "after"), (request.before, "before")):
+        if cursor:
+            values += decode_cursor(cursor, key.kinds, name)
+    return values
+
+
+def keyset_page(
+    rows: list[T], key: SortKey, request: PageRequest, count: Callable[[], Awaitable[int]]
+) -> Page[T]:
+    """The page that up to size+1 rows read by a `keyset_sql` statement make."""
+    size, from_end = page_size(request)
+    more = len(rows) > size
+    rows = rows[:size]
+    if from_end:
+        rows.reverse()
+    return Page(
+        items=rows,
+        cursors=Cursors(rows, key.values_of),
+        has_next=more if not from_end else request.before is not None,
+        has_previous=more if from_end else request.after is not None,
+        count=count,
+    )
+
+
 def page_of_list(
     items: list[T],
     cursor_of: Callable[[T], list[Any]],

@@ -12,17 +12,18 @@ from cms.enums import PostOrder, PostStatus
 from cms.principal import Viewer
 from cms.services import search
 from cms.services.pagination import (
-    Cursors,
     Page,
     PageRequest,
     SortKey,
-    decode_cursor,
+    keyset_page,
+    keyset_sql,
+    keyset_values,
     page_of_list,
     page_size,
 )
 from cms.services.read_statements import Ids, Statement, fetch
 from cms.services.records import POST_COLUMNS, PostRecord
-from cms.services.visibility import post_visibility_sql, visible_posts
+from cms.services.visibility import can_see_post, post_visibility_sql, visible_posts
 
 SORT_KEYS = {
     PostOrder.NEWEST: SortKey(("feed_at", "id"), descending=True, kinds=(datetime, int)),
@@ -53,22 +54,24 @@ def _and(*terms: str) -> str:
     return " AND ".join(term for term in terms if term) or "TRUE"
 
 
-@lru_cache(maxsize=64)
-def _lookup(column: str, visibility: str) -> Statement:
-    return Statement(f"SELECT {POST_COLUMNS} FROM post WHERE {_and(column, visibility)}")
+# Lookups read by the unique key alone and apply visibility to the row they find, so no
+# planner can prefer a status index that reads every live post.
+_BY_SLUG = Statement(f"SELECT {POST_COLUMNS} FROM post WHERE slug = ?")
+_BY_IDS = Statement(
+    f"SELECT {POST_COLUMNS} FROM post {{indexed_by:primary_key}} WHERE id IN {{ids}}"
+)
 
 
 async def get_post(viewer: Viewer, slug: str) -> PostRecord | None:
     """The post with this slug, or None when it does not exist or is hidden from the viewer."""
-    visibility, params = post_visibility_sql(viewer)
-    rows = await fetch(_lookup("slug = ?", visibility), slug, *params)
-    return PostRecord.of(rows[0]) if rows else None
+    rows = await fetch(_BY_SLUG, slug)
+    post = PostRecord.of(rows[0]) if rows else None
+    return post if post is not None and can_see_post(viewer, post) else None
 
 
 async def posts_by_ids(viewer: Viewer, ids: Iterable[int]) -> dict[int, PostRecord]:
-    visibility, params = post_visibility_sql(viewer)
-    rows = await fetch(_lookup("id IN {ids}", visibility), Ids.of(ids), *params)
-    return {post.id: post for post in map(PostRecord.of, rows)}
+    found = (PostRecord.of(row) for row in await fetch(_BY_IDS, Ids.of(ids)))
+    return {post.id: post for post in found if can_see_post(viewer, post)}
 
 
 @lru_cache(maxsize=256)
@@ -76,26 +79,18 @@ def _feed(
     order: PostOrder, visibility: str, tagged: bool, after: bool, before: bool, from_end: bool
 ) -> Statement:
     """A page of a feed: keyset bounds as row values, the order's index walked when public."""
-    key = SORT_KEYS[order]
-    columns = ", ".join(key.fields)
-    descending = key.descending != from_end
-    direction = " DESC" if descending else ""
-    terms = [visibility]
-    if after:
-        terms.append(f"({columns}) {'<' if key.descending else '>'} (?, ?)")
-    if before:
-        terms.append(f"({columns}) {'>' if key.descending else '<'} (?, ?)")
+    bounds, order_by = keyset_sql(SORT_KEYS[order], after, before, from_end)
+    terms = [visibility, *bounds]
     if tagged:
         source = "post_tag {indexed_by:post_tag_tag_idx} JOIN post ON post.id = post_tag.post_id"
         terms.insert(0, "post_tag.tag_id = (SELECT id FROM tag WHERE name = ?)")
-        columns_out = ", ".join(f"post.{c.strip()}" for c in POST_COLUMNS.split(","))
+        columns = ", ".join(f"post.{c.strip()}" for c in POST_COLUMNS.split(","))
     else:
         public = visibility.startswith("status IN")
         source = f"post {{indexed_by:{_FEED_INDEXES[order]}}}" if public else "post"
-        columns_out = POST_COLUMNS
-    order_by = ", ".join(f"{name}{direction}" for name in key.fields)
+        columns = POST_COLUMNS
     return Statement(
-        f"SELECT {columns_out} FROM {source} WHERE {_and(*terms)} ORDER BY {order_by} LIMIT ?"
+        f"SELECT {columns} FROM {source} WHERE {_and(*terms)} ORDER BY {order_by} LIMIT ?"
     )
 
 
@@ -105,30 +100,16 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
     key = SORT_KEYS[query.order]
     visibility, params = post_visibility_sql(viewer, query.status)
     tag = query.tag.strip().lower() if query.tag else None
-    values: list[object] = [tag] if tag else []
-    values += params
-    for cursor, name in ((request.after, "after"), (request.before, "before")):
-        if cursor:
-            values += decode_cursor(cursor, key.kinds, name)
     statement = _feed(
         query.order, visibility, tag is not None, bool(request.after), bool(request.before),
         from_end,
     )  # fmt: skip
-    rows = [PostRecord.of(row) for row in await fetch(statement, *values, size + 1)]
-    more = len(rows) > size
-    rows = rows[:size]
-    if from_end:
-        rows.reverse()
+    values = [*([tag] if tag else []), *params, *keyset_values(key, request), size + 1]
+    rows = [PostRecord.of(row) for row in await fetch(statement, *values)]
     counted = visible_posts(viewer, query.status if viewer.is_editor else None)
     if tag:
         counted = counted.filter(tags__name=tag)
-    return Page(
-        items=rows,
-        cursors=Cursors(rows, key.values_of),
-        has_next=more if not from_end else request.before is not None,
-        has_previous=more if from_end else request.after is not None,
-        count=counted.count,
-    )
+    return keyset_page(rows, key, request, counted.count)
 
 
 async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:

@@ -26,7 +26,8 @@ from tortoise.connection import get_connection
 LIVE = "status IN ('PUBLISHED', 'SCHEDULED')"
 
 _PLACEHOLDER = re.compile(r"\?")
-# `{indexed_by:name}` after a table: SQLite's INDEXED BY; PostgreSQL's planner is tested.
+# `{indexed_by:name}` after a table: SQLite's INDEXED BY (`primary_key`: the rowid only);
+# PostgreSQL's planner is left to choose, and tested.
 _INDEXED_BY = re.compile(r"\{indexed_by:(\w+)\}")
 
 
@@ -57,10 +58,16 @@ class Statement:
     def _render(self, dialect: str) -> str:
         if dialect == "sqlite":
             text = self.sql.replace("IN {ids}", "IN (SELECT value FROM json_each(?))")
-            return _INDEXED_BY.sub(r"INDEXED BY \1", text)
+            return _INDEXED_BY.sub(_sqlite_index, text)
         text = _INDEXED_BY.sub("", self.sql).replace("IN {ids}", "= ANY(?::int[])")
         count = iter(range(1, 1000))
         return _PLACEHOLDER.sub(lambda _: f"${next(count)}", text)
+
+
+def _sqlite_index(match: re.Match[str]) -> str:
+    # NOT INDEXED leaves SQLite the rowid (INTEGER PRIMARY KEY) and no other index.
+    name = match.group(1)
+    return "NOT INDEXED" if name == "primary_key" else f"INDEXED BY {name}"
 
 
 def _bound(value: Any, sqlite: bool) -> Any:

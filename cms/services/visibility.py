@@ -15,11 +15,12 @@ from cms.models import Comment, CommentStatus, Post, PostStatus
 from cms.principal import Viewer
 from cms.services import tokens
 from cms.services.read_statements import LIVE
+from cms.services.records import PostRecord
 
 _LIVE = (PostStatus.PUBLISHED, PostStatus.SCHEDULED)
 
 
-def effective_status(post: Post, now: datetime | None = None) -> PostStatus:
+def effective_status(post: Post | PostRecord, now: datetime | None = None) -> PostStatus:
     """A scheduled post reads as PUBLISHED once its time has come, with no job needed."""
     if post.status in _LIVE and post.published_at is not None:
         live = post.published_at <= (now or timezone.now())
@@ -35,6 +36,11 @@ def status_filter(status: PostStatus) -> Q:
     if status == PostStatus.SCHEDULED:
         return Q(status__in=_LIVE, published_at__gt=now)
     return Q(status=status)
+
+
+def can_see_post(viewer: Viewer, post: Post | PostRecord) -> bool:
+    """The rule of `visible_posts` for one post already read."""
+    return viewer.is_editor or effective_status(post) == PostStatus.PUBLISHED
 
 
 def post_visibility_sql(viewer: Viewer, status: PostStatus | None = None) -> tuple[str, list[Any]]:

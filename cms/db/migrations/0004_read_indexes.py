@@ -3,6 +3,8 @@
 - comment_thread_idx: a post's top-level thread (post_id, parent_id IS NULL, status) in
   order; the old (post_id, status, ...) index made the planner read every top-level
   comment of the site through the parent index.
+- comment_reply_idx replaces comment_parent_idx: partial (replies only), so a post's
+  top-level thread (parent_id IS NULL) can never be read through it.
 - post_live_feed_idx: the public feed walks live posts newest (or oldest) first and stops
   after a page; partial, so drafts and archived posts are not in it.
 - post_tag_tag_idx: the posts of a tag (the unique index leads with post_id).
@@ -31,6 +33,12 @@ class Migration(migrations.Migration):
                 fields=['post_id', 'parent_id', 'status', 'created_at', 'id'],
                 name='comment_thread_idx',
             ),
+        ),
+        ops.RemoveIndex(model_name='Comment', name='comment_parent_idx', fields=None),
+        ops.RunSQL(
+            "CREATE INDEX comment_reply_idx ON comment (parent_id, status, created_at, id) "
+            "WHERE parent_id IS NOT NULL",
+            reverse_sql="DROP INDEX IF EXISTS comment_reply_idx",
         ),
         ops.AddIndex(
             model_name='Story', index=Index(fields=['kind', 'id'], name='story_kind_idx')
