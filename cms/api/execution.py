@@ -1,74 +1,173 @@
-"""A cheaper path through graphql-core for the fields that are only a stored value.
+"""A cheaper path through graphql-core for the parts of a document that only read values.
 
-Most fields of a page are leaves read straight off an object (`title`, `author`,
-`createdAt`). graphql-core builds a resolve info, a path and a completion chain for
-each (about 15 µs a field, measured); for a field whose resolver is Strawberry's
-default one, that takes no arguments and returns a scalar or an enum, this reads the
-attribute and serialises it directly, which is what that chain ends up doing. Anything
-else, or any value that would be an error (null for a non-null field, a value the
-scalar refuses), takes graphql-core's own path, so answers and errors are unchanged.
+Most of a page is plain data read off objects: `edges { node { author body createdAt } }`,
+`sections { heading body }`. graphql-core builds a resolve info, a path and a chain of
+completion calls for every field of every object (about 15 µs a field and 50 µs an
+object here, measured). This execution context compiles, once per selection, a
+function that reads such a subtree directly: it applies where every field below is a
+Strawberry field without a resolver, arguments or directives, of a scalar, enum, list
+or object (not abstract) type. Whatever else, or any value that would be an error (null
+for a non-null field, a value a scalar refuses), completes through graphql-core's own
+path, so answers and errors are unchanged.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
-    GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
-    GraphQLSchema,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-LeafPlan = tuple[str, GraphQLScalarType | GraphQLEnumType, bool]
+Complete = Callable[[Any], Any]
 
 _BACKREF = "strawberry-definition"
-_plans: WeakKeyDictionary[GraphQLSchema, dict[int, LeafPlan]] = WeakKeyDictionary()
-_MISSING = object()
+_MAX_PLANS = 4096
 
 
-def _leaf_plans(schema: GraphQLSchema) -> dict[int, LeafPlan]:
-    """For each plain leaf field of the schema (by id): attribute, type, non-null."""
-    plans: dict[int, LeafPlan] = {}
-    for named in schema.type_map.values():
-        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
-            continue
-        for field in named.fields.values():
-            plan = _plan(field)
-            if plan is not None:
-                plans[id(field)] = plan
-    return plans
+class _Refused(Exception):
+    """The compiled path cannot give this value: graphql-core completes it instead."""
 
 
-def _plan(field: GraphQLField) -> LeafPlan | None:
+def _plain_attribute(field: Any) -> str | None:
+    """The attribute a field reads, when it is a Strawberry field with no resolver."""
     definition = (field.extensions or {}).get(_BACKREF)
     if definition is None or field.args or not getattr(field.resolve, "_is_default", False):
         return None
     if not getattr(definition, "is_basic_field", False):
         return None
-    field_type = field.type
-    non_null = isinstance(field_type, GraphQLNonNull)
-    leaf = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+    return str(definition.python_name)
+
+
+def _leaf(leaf: GraphQLScalarType | GraphQLEnumType) -> Complete:
+    serialize = leaf.serialize
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        serialized = serialize(value)
+        if serialized is None or serialized is Undefined:
+            raise _Refused
+        return serialized
+
+    return complete
+
+
+def _non_null(inner: Complete) -> Complete:
+    def complete(value: Any) -> Any:
+        completed = inner(value)
+        if completed is None:
+            raise _Refused
+        return completed
+
+    return complete
+
+
+def _list(inner: Complete) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+            raise _Refused
+        return [inner(item) for item in value]
+
+    return complete
+
+
+def _constant(value: str) -> Complete:
+    def complete(_value: Any) -> Any:
+        return value
+
+    return complete
+
+
+def _object(object_type: GraphQLObjectType, node: FieldNode) -> Complete | None:
+    if node.selection_set is None:
         return None
-    return (definition.python_name, leaf, non_null)
+    fields: list[tuple[str, str | None, Complete]] = []
+    names: set[str] = set()
+    for selection in node.selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
+            return None
+        response = selection.alias.value if selection.alias else selection.name.value
+        if response in names:
+            return None  # fields to merge: graphql-core's job
+        names.add(response)
+        if selection.name.value == "__typename":
+            fields.append((response, None, _constant(object_type.name)))
+            continue
+        field = object_type.fields.get(selection.name.value)
+        attribute = _plain_attribute(field) if field is not None else None
+        child = compile_selection(field.type, selection) if field and attribute else None
+        if child is None:
+            return None
+        fields.append((response, attribute, child))
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        return {
+            response: child(value) if attribute is None else child(getattr(value, attribute))
+            for response, attribute, child in fields
+        }
+
+    return complete
+
+
+def compile_selection(return_type: GraphQLOutputType, node: FieldNode) -> Complete | None:
+    """A function completing values of this field, or None where graphql-core must."""
+    if node.directives:
+        return None
+    if isinstance(return_type, GraphQLNonNull):
+        inner = compile_selection(return_type.of_type, node)
+        return _non_null(inner) if inner else None
+    if isinstance(return_type, GraphQLList):
+        inner = compile_selection(return_type.of_type, node)
+        return _list(inner) if inner else None
+    if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
+        return _leaf(return_type)
+    if isinstance(return_type, GraphQLObjectType):
+        return _object(return_type, node)
+    return None  # interfaces and unions resolve their type at run time
+
+
+# Keyed by the node's id; the entry holds the node itself, so the id is not reused
+# while the entry lives (parsed documents are cached and shared by requests).
+_plans: OrderedDict[tuple[int, int], tuple[FieldNode, GraphQLOutputType, Complete | None]] = (
+    OrderedDict()
+)
+
+
+def _plan(return_type: GraphQLOutputType, node: FieldNode) -> Complete | None:
+    key = (id(node), id(return_type))
+    entry = _plans.get(key)
+    if entry is not None and entry[0] is node and entry[1] is return_type:
+        return entry[2]
+    plan = compile_selection(return_type, node)
+    _plans[key] = (node, return_type, plan)
+    if len(_plans) > _MAX_PLANS:
+        _plans.popitem(last=False)
+    return plan
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        plans = _plans.get(self.schema)
-        if plans is None:
-            plans = _plans[self.schema] = _leaf_plans(self.schema)
         manager = self.middleware_manager
         # With a field middleware (an extension's `resolve` hook) every field must run it.
-        self._leaf_plans = plans if manager is None or not manager.middlewares else {}
+        self._compiled = manager is None or not manager.middlewares
 
     def execute_field(
         self,
@@ -78,21 +177,39 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        node = field_details_list[0].node
-        field = parent_type.fields.get(node.name.value)
-        plan = self._leaf_plans.get(id(field)) if field is not None else None
-        if plan is not None and not node.arguments:
-            name, leaf, non_null = plan
-            value = getattr(source, name, _MISSING)
-            if value is not None and value is not _MISSING:
-                try:
-                    serialized = leaf.serialize(value)
-                except Exception:  # graphql-core's path reports it properly
-                    serialized = None
-                if serialized is not None and serialized is not Undefined:
-                    return serialized
-            elif value is None and not non_null:
-                return None
+        """A plain field is read and completed at once, without a resolve info."""
+        if self._compiled and len(field_details_list) == 1:
+            node = field_details_list[0].node
+            field = parent_type.fields.get(node.name.value)
+            if field is not None and not node.arguments:
+                attribute = _plain_attribute(field)
+                plan = _plan(field.type, node) if attribute else None
+                if plan is not None and attribute is not None:
+                    try:
+                        return plan(getattr(source, attribute))
+                    except Exception:  # graphql-core's path reports it properly
+                        pass
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A resolver's plain result (a list of sections, say) completes at once too."""
+        if self._compiled and len(field_details_list) == 1 and not isinstance(result, Exception):
+            plan = _plan(return_type, field_details_list[0].node)
+            if plan is not None:
+                try:
+                    return plan(result)
+                except Exception:  # graphql-core's path reports it properly
+                    pass
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )

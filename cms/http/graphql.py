@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -42,6 +43,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         # Debug answers carry per-request SQL counts: never cached.
         self.cache = ResponseCache(ttl) if ttl > 0 and not runtime.settings.debug else None
 
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.graphiql_page)
 
@@ -61,12 +68,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         kind = operation.type if operation else None
         if kind is OperationType.QUERY and "authorization" not in request.headers:
             key = await self.cache.key(request)
-            if (cached := self.cache.get(key)) is not None:
-                return cached
-            response = await super().run(request, context, root_value)
-            if isinstance(response, Response):
-                self.cache.put(key, response)
-            return response
+            return await self.cache.answer(
+                key, lambda: super(GraphQLEndpoint, self).run(request, context, root_value)
+            )
         response = await super().run(request, context, root_value)
         # Only an editor's successful change empties it: anonymous callers cannot.
         if (

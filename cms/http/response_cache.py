@@ -10,11 +10,14 @@ Only anonymous queries are cached (a token may see drafts), never errors.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
@@ -86,9 +89,36 @@ class _Entry:
 
 
 class ResponseCache:
+    """Answers by key for `ttl_s`; many requests missing one key together run it once."""
+
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._running: dict[str, asyncio.Future[bytes | None]] = {}
+
+    async def answer(self, key: str, run: Callable[[], Awaitable[Any]]) -> Any:
+        """The cached answer, or `run()`'s, shared by every request waiting on the key.
+
+        Waiters get the leader's bytes when they are cacheable; otherwise (an error, a
+        streamed or uncacheable answer) each runs its own request.
+        """
+        if (cached := self.get(key)) is not None:
+            return cached
+        running = self._running.get(key)
+        if running is not None:
+            shared = await asyncio.shield(running)
+            return Response(shared, media_type="application/json") if shared else await run()
+        future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        self._running[key] = future
+        body: bytes | None = None
+        try:
+            response = await run()
+            if isinstance(response, Response):
+                body = self.put(key, response)
+            return response
+        finally:
+            del self._running[key]
+            future.set_result(body)
 
     @staticmethod
     async def key(request: Request) -> str:
@@ -105,14 +135,16 @@ class ResponseCache:
         self._entries.move_to_end(key)
         return Response(entry.body, media_type="application/json")
 
-    def put(self, key: str, response: Response) -> None:
+    def put(self, key: str, response: Response) -> bytes | None:
+        """Keep a successful answer; its bytes, or None when it is not cacheable."""
         body = bytes(response.body)
         if response.status_code != 200 or len(body) > MAX_BODY_BYTES or b'"errors"' in body:
-            return
+            return None
         self._entries[key] = _Entry(body, time.monotonic() + self.ttl_s)
         self._entries.move_to_end(key)
         while len(self._entries) > MAX_ENTRIES:
             self._entries.popitem(last=False)
+        return body
 
     def clear(self) -> None:
         self._entries.clear()

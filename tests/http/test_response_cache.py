@@ -87,3 +87,35 @@ async def test_oversized_documents_are_refused_before_the_cache_reads_them(
         body = await graphql(http, huge)
 
     assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_requests_missing_together_run_the_query_once(settings: Settings) -> None:
+    from cms.db.statements import count_statements
+
+    async with app_client(production(settings)) as http:
+        await make_post("Shared")
+        with count_statements() as alone:
+            await graphql(http, "{ posts(first: 3) { edges { node { title } } } }")
+        with count_statements() as together:
+            bodies = await asyncio.gather(*(graphql(http, TITLES) for _ in range(20)))
+
+    assert alone.count == 1
+    assert together.count == 1  # one execution for the 20 requests
+    assert [titles(body) for body in bodies] == [[("Shared", 0)]] * 20
+
+
+async def test_waiters_run_their_own_request_when_the_first_answer_is_not_cacheable() -> None:
+    cache = ResponseCache(ttl_s=5)
+    runs = 0
+
+    async def failing() -> Response:
+        nonlocal runs
+        runs += 1
+        await asyncio.sleep(0.01)
+        return Response(b'{"errors":[{"message":"x"}]}', media_type="application/json")
+
+    answers = await asyncio.gather(*(cache.answer("k", failing) for _ in range(5)))
+
+    assert runs == 5
+    assert {bytes(a.body) for a in answers} == {b'{"errors":[{"message":"x"}]}'}
+    assert cache.get("k") is None
