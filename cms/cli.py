@@ -11,6 +11,7 @@ from typing import TypeVar
 import typer
 
 from cms.commands import articles
+from cms.commands import documents as document_commands
 from cms.commands import tokens as token_commands
 from cms.db.lifecycle import database
 from cms.db.lifecycle import migrate as apply_migrations
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(token_commands.app, name="token")
+app.add_typer(document_commands.app, name="documents")
 SCHEMA_FILE = Path("schema/schema.graphql")
 
 

@@ -78,6 +78,8 @@ class Settings:
     response_cache_ttl_s: float = 1.0
     # Prefix of every Redis key and channel, so instances or tests can share one Redis.
     redis_prefix: str = "cms:"
+    # Anonymous callers may run registered documents only (`cms documents register`).
+    trusted_documents: bool = False
     # Keys the hashes of client addresses stored with comments and views; share it
     # between instances. Unset, each process makes its own.
     secret_key: str | None = None
@@ -117,6 +119,7 @@ class Settings:
             public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
             response_cache_ttl_s=float(env.get("CMS_RESPONSE_CACHE_TTL", 1.0)),
             redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
+            trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
             secret_key=env.get("CMS_SECRET_KEY") or None,
             limits=limits,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
@@ -20,6 +22,7 @@ from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.http.graphiql import local_graphiql
+from cms.http.persisted_queries import PersistedQueries, resolved_query
 from cms.http.response_cache import ResponseCache, read_operation
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
@@ -39,9 +42,18 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.runtime = runtime
         self.graphiql_page = local_graphiql(self.graphql_ide_html)
+        self.persisted = PersistedQueries(trusted_only=runtime.settings.trusted_documents)
         ttl = runtime.settings.response_cache_ttl_s
         # Debug answers carry per-request SQL counts: never cached.
         self.cache = ResponseCache(ttl) if ttl > 0 and not runtime.settings.debug else None
+
+    async def parse_http_body(self, request_adapter: Any) -> Any:
+        """A hash-only persisted query runs the document it resolved to."""
+        data = await super().parse_http_body(request_adapter)
+        text = resolved_query.get()
+        if isinstance(data, GraphQLRequestData) and data.query is None and text is not None:
+            return dataclasses.replace(data, query=text)
+        return data
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -55,6 +67,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        if request.method in ("GET", "POST"):
+            refusal = await self.persisted.prepare(request)
+            if refusal is not None:
+                return with_cache_headers(request, refusal, 0)
         response = await self._answer(request, context, root_value)
         if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
@@ -64,7 +80,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """Anonymous queries from the response cache; content mutations empty it."""
         if self.cache is None or request.method not in ("GET", "POST"):
             return await super().run(request, context, root_value)
-        operation = await read_operation(request, self.runtime.settings.limits.max_tokens)
+        operation = await read_operation(
+            request, self.runtime.settings.limits.max_tokens, resolved_query.get()
+        )
         kind = operation.type if operation else None
         if kind is OperationType.QUERY and "authorization" not in request.headers:
             key = await self.cache.key(request)

@@ -60,8 +60,11 @@ def _operation(document: str, operation_name: str | None, max_tokens: int) -> Op
     return Operation(operation.operation, fields)
 
 
-async def read_operation(request: Request, max_tokens: int) -> Operation | None:
-    """The operation an HTTP GraphQL request asks for (None when unreadable)."""
+async def read_operation(
+    request: Request, max_tokens: int, persisted: str | None = None
+) -> Operation | None:
+    """The operation an HTTP GraphQL request asks for (None when unreadable); `persisted`
+    is the document a hash-only request resolved to."""
     if request.method == "GET":
         document, name = (
             request.query_params.get("query"),
@@ -77,6 +80,7 @@ async def read_operation(request: Request, max_tokens: int) -> Operation | None:
         document, name = payload.get("query"), payload.get("operationName")
     else:
         return None
+    document = document if document is not None else persisted
     if not isinstance(document, str) or not (name is None or isinstance(name, str)):
         return None
     return _operation(document, name, max_tokens)

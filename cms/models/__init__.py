@@ -2,6 +2,7 @@
 
 from cms.enums import CommentStatus, PostStatus, Role, StoryKind
 from cms.models.comment import Comment
+from cms.models.document import TrustedDocument
 from cms.models.like import Like
 from cms.models.post import Post, Tag
 from cms.models.revision import Revision
@@ -22,4 +23,5 @@ __all__ = [
     "Story",
     "StoryKind",
     "Tag",
+    "TrustedDocument",
 ]
