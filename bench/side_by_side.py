@@ -98,7 +98,8 @@ def start(name: str, path: str, command: list[str], env: dict[str, str]) -> Serv
     env = {**os.environ, **env, "CMS_PORT": str(port)}
     pinned = ["taskset", "-c", "0", *command]
     if command[0] == "uvicorn":
-        pinned = ["taskset", "-c", "0", PYTHON, "-m", *command, "--port", str(port)]
+        pinned = ["taskset", "-c", "0", PYTHON, "-m", *command, "--port", str(port),
+                  "--no-access-log"]  # fmt: skip  # as `cms serve` by default
     process = subprocess.Popen(
         pinned, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

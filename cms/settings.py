@@ -78,6 +78,9 @@ class Settings:
     response_cache_ttl_s: float = 1.0
     # Prefix of every Redis key and channel, so instances or tests can share one Redis.
     redis_prefix: str = "cms:"
+    # One log line per request from uvicorn (the proxy in front usually keeps its own;
+    # /metrics counts requests by route and status either way).
+    access_log: bool = False
     # Anonymous callers may run registered documents only (`cms documents register`).
     trusted_documents: bool = False
     # Keys the hashes of client addresses stored with comments and views; share it
@@ -120,6 +123,7 @@ class Settings:
             response_cache_ttl_s=float(env.get("CMS_RESPONSE_CACHE_TTL", 1.0)),
             redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
             trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
+            access_log=_flag(env.get("CMS_ACCESS_LOG")),
             secret_key=env.get("CMS_SECRET_KEY") or None,
             limits=limits,
         )
