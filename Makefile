@@ -8,7 +8,7 @@ HOST_PG_DSN := postgresql://postgres@127.0.0.1:5432/test
 
 export CMS_DATABASE_URL ?= sqlite://./cms.sqlite3
 
-.PHONY: run test lint format schema migrations bench clean
+.PHONY: run test lint format schema migrations bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,9 +50,14 @@ schema: $(VENV)/.installed
 migrations: $(VENV)/.installed
 	$(BIN)/tortoise -c cms.db.config.TORTOISE_ORM makemigrations
 
+## bench: executed and cached reads side by side with the hand-written SQL floor (needs wrk)
 bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/side_by_side.py
+
+## bench-import: 10,000 generated articles through `cms import`'s path
+bench-import: $(VENV)/.installed
 	$(BIN)/python bench/import_articles.py --count 10000 --database sqlite
-	$(BIN)/python bench/http_load.py --seconds 10 --connections 16
 
 clean:
 	rm -rf $(VENV) cms.sqlite3 cms.sqlite3-* .pytest_cache .ruff_cache

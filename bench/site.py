@@ -232,11 +232,12 @@ async def generate_site(posts: int) -> None:
 
 
 async def _main(posts: int, database_url: str) -> None:
-    from cms.db.lifecycle import database, migrate
+    from cms.db.lifecycle import database, migrate, refresh_statistics
 
     await migrate(database_url)
     async with database(database_url):
         await generate_site(posts)
+        await refresh_statistics()  # as `cms import` leaves a database
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+"""The compiled completion of plain-data subtrees answers exactly as graphql-core does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, cast
+
+import pytest
+import strawberry
+
+from cms.api.execution import ExecutionContext
+
+
+@strawberry.enum
+class Mood(Enum):
+    HAPPY = "HAPPY"
+
+
+@strawberry.type
+class Item:
+    name: str
+    note: str | None
+    at: datetime
+    mood: Mood
+    tags: list[str]
+
+
+@strawberry.type
+class Box:
+    items: list[Item]
+    label: str
+
+
+def _items(name_of_second: Any = "b") -> list[Item]:
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    return [
+        Item(name="a", note=None, at=at, mood=Mood.HAPPY, tags=["x"]),
+        Item(name=name_of_second, note="n", at=at, mood=Mood.HAPPY, tags=[]),
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def box(self) -> Box:
+        return Box(items=_items(), label="L")
+
+    @strawberry.field
+    def broken(self) -> Box:
+        return Box(items=_items(name_of_second=None), label="L")
+
+    @strawberry.field
+    async def later(self) -> list[Item]:
+        return _items()
+
+
+plain = strawberry.Schema(query=Query)
+compiled = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+
+DOCUMENTS = [
+    "{ box { label items { name note at mood tags __typename } } }",
+    "{ box { items { first: name again: name } } }",
+    "{ box { items { name note @include(if: false) } } }",
+    "{ box { items { name } items { note } } }",
+    "{ later { name at } }",
+    "{ broken { label items { name } } }",
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+async def test_answers_and_errors_are_those_of_graphql_core(document: str) -> None:
+    expected = await plain.execute(document)
+    got = await compiled.execute(document)
+
+    assert got.data == expected.data
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+
+
+async def test_a_null_in_a_non_null_field_is_the_usual_error() -> None:
+    result = await compiled.execute("{ broken { items { name } } }")
+
+    assert result.data is None
+    errors = cast(list[Any], result.errors)
+    assert [(e.message, e.path) for e in errors] == [
+        ("Cannot return null for non-nullable field Item.name.", ["broken", "items", 1, "name"])
+    ]
