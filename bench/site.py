@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from tortoise.connection import get_connection  # noqa: E402
 
+from bench.articles import WORDS  # noqa: E402
+
 SECTIONS = 6
 STORIES = 2
 COMMENTS = 25
@@ -33,41 +35,6 @@ REPLIES = 2
 TAGS = 20
 BATCH = 2000
 START = datetime(2020, 1, 1, tzinfo=UTC)
-
-WORDS = [
-    "garden",
-    "water",
-    "light",
-    "river",
-    "city",
-    "morning",
-    "winter",
-    "people",
-    "doctor",
-    "patient",
-    "study",
-    "sleep",
-    "coffee",
-    "bread",
-    "music",
-    "train",
-    "mountain",
-    "ocean",
-    "history",
-    "science",
-    "health",
-    "story",
-    "family",
-    "therapy",
-    "walk",
-    "evening",
-    "season",
-    "market",
-    "kitchen",
-    "window",
-    "letter",
-    "forest",
-]
 
 
 def slug_of(number: int) -> str:

@@ -67,6 +67,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        if (
+            self.cache is not None
+            and request.method in ("GET", "POST")
+            and "authorization" not in request.headers
+        ):
+            # Only anonymous queries' answers are kept, so the same request bytes may be
+            # answered before anything reads them (each was admitted when it ran).
+            cached = self.cache.get(await self.cache.key(request))
+            if cached is not None:
+                return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
         if request.method in ("GET", "POST"):
             refusal = await self.persisted.prepare(request)
             if refusal is not None:

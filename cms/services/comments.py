@@ -22,6 +22,7 @@ from cms.models import Comment, Post
 from cms.principal import Viewer
 from cms.services.engagement import Engagement
 from cms.services.events import Broker, comment_channel
+from cms.services.records import CommentRecord
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
 from cms.services.views import ViewBuffer
@@ -201,38 +202,24 @@ def comment_message(comment: Comment) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class PublishedComment:
+def _published(message: dict[str, Any]) -> CommentRecord:
     """A comment as an event carried it: the attributes `Comment.from_model` reads."""
-
-    id: int
-    post_id: int
-    parent_id: int | None
-    depth: int
-    author: str
-    body: str
-    html: str
-    status: CommentStatus
-    created_at: datetime
-
-    @classmethod
-    def from_message(cls, message: dict[str, Any]) -> PublishedComment:
-        return cls(
-            id=int(message["id"]),
-            post_id=int(message["post_id"]),
-            parent_id=message["parent_id"],
-            depth=int(message["depth"]),
-            author=message["author"],
-            body=message["body"],
-            html=message["html"],
-            status=CommentStatus(message["status"]),
-            created_at=datetime.fromisoformat(message["created_at"]),
-        )
+    return CommentRecord(
+        id=int(message["id"]),
+        post_id=int(message["post_id"]),
+        parent_id=message["parent_id"],
+        depth=int(message["depth"]),
+        author=message["author"],
+        body=message["body"],
+        html=message["html"],
+        status=CommentStatus(message["status"]),
+        created_at=datetime.fromisoformat(message["created_at"]),
+    )
 
 
 async def watch_comments(
     viewer: Viewer, post_id: int, events: Broker
-) -> AsyncIterator[PublishedComment]:
+) -> AsyncIterator[CommentRecord]:
     """New comments of a post as they are committed: APPROVED ones (editors: every one).
 
     Raises NOT_FOUND when the viewer may not see the post.
@@ -241,7 +228,7 @@ async def watch_comments(
         await require_visible_post(viewer, post_id)
         still_visible = VisibilityWatch(viewer, post_id)
         async for message in subscription:
-            comment = PublishedComment.from_message(message)
+            comment = _published(message)
             if viewer.is_editor or comment.status == CommentStatus.APPROVED:
                 await still_visible.check()
                 yield comment

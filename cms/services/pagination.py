@@ -163,17 +163,7 @@ async def paginate(
         before = decode_cursor(request.before, key.kinds, "before")
         rows_query = rows_query.filter(_beyond(key, before, forward=False))
     rows = await rows_query.order_by(*key.order_by(reverse=from_end)).limit(size + 1)
-    more = len(rows) > size
-    rows = rows[:size]
-    if from_end:
-        rows.reverse()
-    return Page(
-        items=rows,
-        cursors=Cursors(rows, key.values_of),
-        has_next=more if not from_end else request.before is not None,
-        has_previous=more if from_end else request.after is not None,
-        count=queryset.count,
-    )
+    return keyset_page(rows, key, request, queryset.count, default)
 
 
 def keyset_sql(key: SortKey, after: bool, before: bool, from_end: bool) -> tuple[list[str], str]:
@@ -203,10 +193,15 @@ def keyset_values(key: SortKey, request: PageRequest) -> list[Any]:
 
 
 def keyset_page(
-    rows: list[T], key: SortKey, request: PageRequest, count: Callable[[], Awaitable[int]]
+    rows: list[T],
+    key: SortKey,
+    request: PageRequest,
+    count: Callable[[], Awaitable[int]],
+    default: int = DEFAULT_PAGE_SIZE,
 ) -> Page[T]:
-    """The page that up to size+1 rows read by a `keyset_sql` statement make."""
-    size, from_end = page_size(request)
+    """The page that up to size+1 rows read in the key's order (from the end for `last`)
+    make."""
+    size, from_end = page_size(request, default)
     more = len(rows) > size
     rows = rows[:size]
     if from_end:
