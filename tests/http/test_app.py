@@ -150,3 +150,45 @@ async def test_metrics_count_requests_by_route_and_status(client: httpx.AsyncCli
     assert 'cms_http_requests_total{method="GET",route="/healthz",status="200"} 2.0' in text
     assert 'cms_http_requests_total{method="POST",route="/graphql",status="200"} 1.0' in text
     assert "cms_http_request_seconds_bucket" in text
+
+
+def _doubling_fragments(levels: int) -> str:
+    """~10 tokens a level; each fragment spreads the one before twice (2^levels spreads)."""
+    fragments = ["fragment F0 on Query { me { name } }"] + [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"query {{ ...F{levels} }}\n" + "\n".join(fragments)
+
+
+async def test_fragments_spread_again_and_again_are_measured_once(
+    client: httpx.AsyncClient,
+) -> None:
+    # 2^40 spreads: a limit that walked each spread would never finish this request.
+    body = await graphql(client, _doubling_fragments(40))
+    aliased = await graphql(
+        client,
+        "fragment A on Query { a: me { name } b: me { name } }\n"
+        + "fragment B on Query { ...A ...A ...A ...A ...A ...A ...A ...A }\n"
+        + "query { ...B }",
+    )
+
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert body["errors"][0]["message"].startswith("This query could return about ")
+    assert error_codes(aliased) == ["QUERY_TOO_COMPLEX"]
+    assert aliased["errors"][0]["message"].startswith("16 aliases found. Allowed: 15.")
+
+
+async def test_a_negative_page_size_cannot_cancel_the_cost_of_the_rest(
+    client: httpx.AsyncClient,
+) -> None:
+    costly = (
+        "posts(first: 100) { edges { node { comments(first: 100) { edges { node {"
+        " replies(first: 100) { edges { node { id } } } } } } } } }"
+    )
+    body = await graphql(
+        client,
+        f'{{ a: post(slug: "x") {{ comments(first: -100000000) {{ totalCount }} }} {costly} }}',
+    )
+
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert body["data"] is None

@@ -46,6 +46,9 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                 for d in context.document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
+            # Each fragment's cost is computed once: spreading a fragment that spreads
+            # another twice, n levels down, must not cost 2ⁿ steps.
+            self.memo: dict[str, int] = {}
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             schema = self.context.schema
@@ -70,7 +73,9 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
             for name in PAGE_ARGUMENTS:
                 value = written.get(name)
                 if isinstance(value, IntValueNode):
-                    return int(value.value)
+                    # A negative page is refused when it runs; here it must not cancel out
+                    # the cost of the rest of the document.
+                    return max(0, int(value.value))
                 if isinstance(value, VariableNode):
                     # The validated document is cached and reused with any variables:
                     # a variable page size counts as the largest page a client may ask for.
@@ -84,6 +89,17 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
             if isinstance(field_type, GraphQLList):
                 return 1 if parent.name.endswith("Connection") else ASSUMED_LIST_LENGTH
             return 1
+
+        def _fragment_cost(self, name: str, seen: set[str]) -> int:
+            if name in self.memo:
+                return self.memo[name]
+            fragment = self.fragments.get(name)
+            if fragment is None or name in seen:  # unknown or cyclic: other rules report it
+                return 0
+            target = self.context.schema.get_type(fragment.type_condition.name.value)
+            cost = self._cost(fragment.selection_set, target, seen | {name})
+            self.memo[name] = cost
+            return cost
 
         def _cost(self, selections: SelectionSetNode | None, parent: Any, seen: set[str]) -> int:
             if selections is None or parent is None:
@@ -112,11 +128,7 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                     )
                     total += self._cost(selection.selection_set, target, seen)
                 elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.fragments.get(name)
-                    if fragment is not None and name not in seen:
-                        target = self.context.schema.get_type(fragment.type_condition.name.value)
-                        total += self._cost(fragment.selection_set, target, seen | {name})
+                    total += self._fragment_cost(selection.name.value, seen)
             return total
 
     return MaxCost

@@ -14,13 +14,12 @@ from typing import Any
 from graphql import GraphQLError
 from graphql.validation import ASTValidationRule, ValidationContext
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import MaxAliasesLimiter
-from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 from strawberry.schema.schema import validate_document
 
 from cms.api.documents import cached_parse
 from cms.api.errors import client_error
 from cms.api.extensions.cost import build_cost_rule
+from cms.api.extensions.shape import build_alias_rule, build_depth_rule
 from cms.db.statements import count_statements
 from cms.settings import Limits
 
@@ -53,14 +52,7 @@ def _too_complex(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
 
 def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
     """The extension class for one schema: its rules are built here, once."""
-    limiter_rules = [
-        rule
-        for limiter in (
-            QueryDepthLimiter(max_depth=limits.max_depth),
-            MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        )
-        for rule in limiter.validation_rules
-    ]
+    limiter_rules = [build_depth_rule(limits.max_depth), build_alias_rule(limits.max_aliases)]
     cost_rule = build_cost_rule(limits.max_cost, limits.max_page_size)
     rules = tuple(_too_complex(rule) for rule in (*limiter_rules, cost_rule))
     max_tokens = limits.max_tokens
