@@ -24,6 +24,7 @@ from cms.http.client_address import client_address
 from cms.http.graphiql import local_graphiql
 from cms.http.persisted_queries import PersistedQueries, resolved_query
 from cms.http.response_cache import ResponseCache, read_operation
+from cms.http.transport import Refusal, check_operation, read_payload
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
@@ -77,21 +78,36 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             cached = self.cache.get(await self.cache.key(request))
             if cached is not None:
                 return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
+        payload = None
         if request.method in ("GET", "POST"):
-            refusal = await self.persisted.prepare(request)
-            if refusal is not None:
-                return with_cache_headers(request, refusal, 0)
-        response = await self._answer(request, context, root_value)
+            try:
+                payload = await read_payload(request)
+                if payload is not None:
+                    refusal = await self.persisted.prepare(request, payload)
+                    if refusal is not None:
+                        return with_cache_headers(request, refusal, 0)
+                    document = payload.get("query")
+                    check_operation(
+                        payload,
+                        document if document is not None else resolved_query.get(),
+                        request.method,
+                        self.runtime.settings.limits.max_tokens,
+                    )
+            except Refusal as refusal:
+                return with_cache_headers(request, refusal.response(), 0)
+        response = await self._answer(request, payload, context, root_value)
         if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
         return response
 
-    async def _answer(self, request: Request, context: Any, root_value: Any) -> Any:
+    async def _answer(
+        self, request: Request, payload: dict[str, Any] | None, context: Any, root_value: Any
+    ) -> Any:
         """Anonymous queries from the response cache; content mutations empty it."""
-        if self.cache is None or request.method not in ("GET", "POST"):
+        if self.cache is None or payload is None:
             return await super().run(request, context, root_value)
-        operation = await read_operation(
-            request, self.runtime.settings.limits.max_tokens, resolved_query.get()
+        operation = read_operation(
+            payload, self.runtime.settings.limits.max_tokens, resolved_query.get()
         )
         kind = operation.type if operation else None
         if kind is OperationType.QUERY and "authorization" not in request.headers:

@@ -37,25 +37,6 @@ def _error(message: str, code: str, status: int) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-async def request_payload(request: Request) -> dict[str, Any] | None:
-    """The GraphQL request's fields (GET parameters or a JSON body); None if unreadable."""
-    if request.method == "GET":
-        payload: dict[str, Any] = dict(request.query_params)
-        if "extensions" in payload:
-            try:
-                payload["extensions"] = orjson.loads(payload["extensions"])
-            except orjson.JSONDecodeError:
-                return None
-        return payload
-    if not request.headers.get("content-type", "").startswith("application/json"):
-        return None
-    try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 class PersistedQueries:
     def __init__(self, trusted_only: bool) -> None:
         self.trusted_only = trusted_only
@@ -79,12 +60,9 @@ class PersistedQueries:
                 self._registered[digest] = text
         return text
 
-    async def prepare(self, request: Request) -> Response | None:
+    async def prepare(self, request: Request, payload: dict[str, Any]) -> Response | None:
         """A refusal to answer with, or None to go on (the document resolved if needed)."""
         resolved_query.set(None)
-        payload = await request_payload(request)
-        if payload is None:
-            return None  # the GraphQL view answers malformed requests
         query = payload.get("query")
         extensions = payload.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None

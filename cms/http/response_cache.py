@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -60,26 +59,12 @@ def _operation(document: str, operation_name: str | None, max_tokens: int) -> Op
     return Operation(operation.operation, fields)
 
 
-async def read_operation(
-    request: Request, max_tokens: int, persisted: str | None = None
+def read_operation(
+    payload: dict[str, Any], max_tokens: int, persisted: str | None = None
 ) -> Operation | None:
-    """The operation an HTTP GraphQL request asks for (None when unreadable); `persisted`
-    is the document a hash-only request resolved to."""
-    if request.method == "GET":
-        document, name = (
-            request.query_params.get("query"),
-            request.query_params.get("operationName"),
-        )
-    elif request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            payload = json.loads(await request.body())
-        except ValueError:
-            return None
-        if not isinstance(payload, dict):
-            return None
-        document, name = payload.get("query"), payload.get("operationName")
-    else:
-        return None
+    """The operation a GraphQL request's fields ask for (None when unreadable);
+    `persisted` is the document a hash-only request resolved to."""
+    document, name = payload.get("query"), payload.get("operationName")
     document = document if document is not None else persisted
     if not isinstance(document, str) or not (name is None or isinstance(name, str)):
         return None

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from cms.enums import PostOrder, PostStatus
 from cms.principal import Viewer
-from cms.services import search
+from cms.services import search, validation
 from cms.services.pagination import (
     Page,
     PageRequest,
@@ -114,6 +114,8 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
 
 async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:
     """A page of the feed; with `search`, ordered by relevance instead of `order`."""
+    if query.tag and len(query.tag.strip()) > validation.MAX_TAG:
+        return page_of_list([], lambda p: [p.id], request, kinds=(int,))  # no such tag
     if query.search is None or not query.search.strip():
         return await _feed_page(viewer, query, request)
     ranked = await search.ranked_post_ids(query.search)
