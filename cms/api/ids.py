@@ -6,6 +6,8 @@ from strawberry import relay
 
 from cms.errors import InvalidInput
 
+MAX_ID = 2**31 - 1
+
 
 def encode_id(type_name: str, pk: int) -> str:
     return relay.to_base64(type_name, pk)
@@ -15,7 +17,10 @@ def decode_any_id(value: str, argument: str = "id") -> tuple[str, int]:
     """(type name, primary key) of a global id; BAD_USER_INPUT when malformed."""
     try:
         global_id = relay.GlobalID.from_id(value)
-        return global_id.type_name, int(global_id.node_id)
+        pk = int(global_id.node_id)
+        if not 0 < pk <= MAX_ID:  # ids are INT columns on both databases
+            raise ValueError(pk)
+        return global_id.type_name, pk
     except (ValueError, TypeError):
         raise InvalidInput(
             f"`{argument}` is not a valid id: pass the `id` field of an object from this API.",

@@ -109,6 +109,8 @@ def _decoded(value: Any, kind: type) -> Any:
         return float(value)
     if type(value) is not kind:
         raise TypeError(value)
+    if isinstance(value, int) and not -(2**31) <= value < 2**31:  # INT columns, both databases
+        raise ValueError(value)
     return value
 
 

@@ -64,6 +64,8 @@ _BY_IDS = Statement(
 
 async def get_post(viewer: Viewer, slug: str) -> PostRecord | None:
     """The post with this slug, or None when it does not exist or is hidden from the viewer."""
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL refuses it in text
+        return None
     rows = await fetch(_BY_SLUG, slug)
     post = PostRecord.of(rows[0]) if rows else None
     return post if post is not None and can_see_post(viewer, post) else None
@@ -114,7 +116,7 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
 
 async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:
     """A page of the feed; with `search`, ordered by relevance instead of `order`."""
-    if query.tag and len(query.tag.strip()) > validation.MAX_TAG:
+    if query.tag and (len(query.tag.strip()) > validation.MAX_TAG or "\x00" in query.tag):
         return page_of_list([], lambda p: [p.id], request, kinds=(int,))  # no such tag
     if query.search is None or not query.search.strip():
         return await _feed_page(viewer, query, request)

@@ -37,6 +37,7 @@ def _fts5_query(text: str) -> str:
 async def ranked_post_ids(text: str) -> list[tuple[int, float]]:
     """Ids of posts matching `text`, best first, with their rank (at most 1,000)."""
     connection = get_connection("default")
+    text = text.replace("\x00", " ")  # PostgreSQL refuses NUL in text; it is no word
     if connection.capabilities.dialect == "postgres":
         if not _WORD.search(text):
             return []

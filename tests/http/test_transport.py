@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import httpx
@@ -115,3 +116,46 @@ async def test_values_longer_than_any_stored_are_simply_not_found(
 
     assert slug.json()["data"] == {"post": None}
     assert tag.json()["data"] == {"posts": {"totalCount": 0}}
+
+
+async def test_nul_bytes_and_huge_integers_are_the_caller_s_fault_on_both_databases(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("Shown")
+    huge_id = base64.b64encode(b"Post:99999999999999999999").decode()
+    plain_cursor = b'[{"t":"2020-01-01T00:00:00+00:00"},' + b"9" * 20 + b"]"
+    huge_cursor = base64.urlsafe_b64encode(plain_cursor).decode()
+    nul = "a\x00b"
+
+    slug = await client.post("/graphql", json={"query": SLUG_QUERY, "variables": {"s": nul}})
+    tag = await client.post(
+        "/graphql",
+        json={
+            "query": "query ($t: String) { posts(filter: {tag: $t}) { totalCount } }",
+            "variables": {"t": nul},
+        },
+    )
+    search = await client.post(
+        "/graphql",
+        json={
+            "query": "query ($q: String) { posts(filter: {search: $q}) { totalCount } }",
+            "variables": {"q": "shown\x00"},
+        },
+    )
+    node = await client.post(
+        "/graphql",
+        json={"query": "query ($id: ID!) { node(id: $id) { id } }", "variables": {"id": huge_id}},
+    )
+    cursor = await client.post(
+        "/graphql",
+        json={
+            "query": "query ($c: String) { posts(after: $c) { totalCount } }",
+            "variables": {"c": huge_cursor},
+        },
+    )
+
+    assert slug.json()["data"] == {"post": None}
+    assert tag.json()["data"] == {"posts": {"totalCount": 0}}
+    assert search.json()["data"] == {"posts": {"totalCount": 1}}
+    assert node.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert cursor.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
