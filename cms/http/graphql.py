@@ -79,6 +79,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if cached is not None:
                 return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
         payload = None
+        resolved_query.set(None)  # a hash-only request's document is for that request only
         if request.method in ("GET", "POST"):
             try:
                 payload = await read_payload(request)

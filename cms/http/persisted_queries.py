@@ -62,7 +62,6 @@ class PersistedQueries:
 
     async def prepare(self, request: Request, payload: dict[str, Any]) -> Response | None:
         """A refusal to answer with, or None to go on (the document resolved if needed)."""
-        resolved_query.set(None)
         query = payload.get("query")
         extensions = payload.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
