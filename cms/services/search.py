@@ -7,7 +7,14 @@ from collections.abc import Iterable
 
 from tortoise.connection import get_connection
 
+from cms.errors import InvalidInput
+
 MAX_MATCHES = 1000
+# Every word must match, so each one costs the database a lookup: bounded, so that no
+# search can hold it (12,000 words took 10.8 s before these limits).
+MAX_WORDS = 32
+MAX_WORD_LENGTH = 100
+MAX_SEARCH_LENGTH = 1000
 
 # Must stay identical to the indexed expression of migration 0002, or the index is unused.
 _PG_VECTOR = (
@@ -34,8 +41,25 @@ def _fts5_query(text: str) -> str:
     return " ".join(f'"{word}"' for word in _WORD.findall(text))
 
 
+def check_search(text: str) -> None:
+    """BAD_USER_INPUT when a search is longer than the limits say."""
+    words = _WORD.findall(text[: MAX_SEARCH_LENGTH + 1])
+    problem = None
+    if len(text) > MAX_SEARCH_LENGTH:
+        problem = f"at most {MAX_SEARCH_LENGTH:,} characters; got {len(text):,}"
+    elif len(words) > MAX_WORDS:
+        problem = f"at most {MAX_WORDS} words; got {len(words)}"
+    elif any(len(word) > MAX_WORD_LENGTH for word in words):
+        problem = f"words of at most {MAX_WORD_LENGTH} characters"
+    if problem:
+        raise InvalidInput(
+            f"A search takes {problem}: search for fewer, shorter words.", field="search"
+        )
+
+
 async def ranked_post_ids(text: str) -> list[tuple[int, float]]:
     """Ids of posts matching `text`, best first, with their rank (at most 1,000)."""
+    check_search(text)
     connection = get_connection("default")
     text = text.replace("\x00", " ")  # PostgreSQL refuses NUL in text; it is no word
     if connection.capabilities.dialect == "postgres":

@@ -87,3 +87,24 @@ async def test_search_results_page_with_cursors(client: httpx.AsyncClient) -> No
     assert first["data"]["posts"]["pageInfo"]["hasNextPage"] is True
     assert sorted(titles(first) + titles(second)) == [f"Garden diary {i}" for i in range(5)]
     assert second["data"]["posts"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_searches_past_the_limits_are_refused_before_the_database_sees_them(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("Ketamine")
+    many = await graphql(client, SEARCH, {"q": "ketamine " * 12_000})
+    words = await graphql(client, SEARCH, {"q": " ".join(["ketamine"] * 33)})
+    long_word = await graphql(client, SEARCH, {"q": "k" * 101})
+    at_limits = await graphql(client, SEARCH, {"q": " ".join(["ketamine"] * 32)})
+
+    assert error_codes(many) == ["BAD_USER_INPUT"]
+    assert many["errors"][0]["message"] == (
+        "A search takes at most 1,000 characters; got 108,000: search for fewer, shorter words."
+    )
+    assert many["errors"][0]["extensions"]["field"] == "search"
+    assert words["errors"][0]["message"].startswith("A search takes at most 32 words; got 33")
+    assert long_word["errors"][0]["message"].startswith(
+        "A search takes words of at most 100 characters"
+    )
+    assert titles(at_limits) == ["Ketamine"]
