@@ -18,6 +18,9 @@ from cms.models import Post
 
 err = Console(stderr=True)
 PROGRESS_FROM = 5  # files; fewer import without a progress bar
+# Articles written by one import after which planner statistics are refreshed (ANALYZE
+# reads every table; after a few articles the old statistics still hold).
+STATISTICS_AFTER = 100
 
 
 async def _import_files(
@@ -48,7 +51,7 @@ async def _import_files(
                 key = "created" if result.created else "updated" if result.changed else "unchanged"
                 summary[key] += 1
             progress.advance(task)
-    if summary["created"] or summary["updated"]:
+    if summary["created"] + summary["updated"] >= STATISTICS_AFTER:
         await refresh_statistics()
     return summary
 

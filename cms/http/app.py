@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,8 +21,6 @@ from cms.http.metrics import Metrics, MetricsMiddleware
 from cms.runtime import Runtime
 from cms.settings import Settings
 
-GC_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
-
 
 def create_app(settings: Settings) -> Starlette:
     """The ASGI app; its lifespan opens the database and the runtime, and closes them."""
@@ -38,11 +35,6 @@ def create_app(settings: Settings) -> Starlette:
         await open_database(settings.database_url)
         try:
             await runtime.start()
-            # What start-up built lives as long as the process: keep it out of every
-            # collection, and collect young objects less often (a request makes many).
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
             try:
                 yield
             finally:

@@ -23,7 +23,7 @@ from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.http.graphiql import local_graphiql
 from cms.http.persisted_queries import PersistedQueries, resolved_query
-from cms.http.response_cache import ResponseCache, read_operation
+from cms.http.response_cache import Operation, ResponseCache, operation_of
 from cms.http.transport import Refusal, check_operation, read_payload
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
@@ -68,6 +68,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        key = None
         if (
             self.cache is not None
             and request.method in ("GET", "POST")
@@ -75,10 +76,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             # Only anonymous queries' answers are kept, so the same request bytes may be
             # answered before anything reads them (each was admitted when it ran).
-            cached = self.cache.get(await self.cache.key(request))
-            if cached is not None:
+            key = await self.cache.key(request)
+            if (cached := self.cache.get(key)) is not None:
                 return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
-        payload = None
+        operation = None
         resolved_query.set(None)  # a hash-only request's document is for that request only
         if request.method in ("GET", "POST"):
             try:
@@ -88,39 +89,40 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     if refusal is not None:
                         return with_cache_headers(request, refusal, 0)
                     document = payload.get("query")
-                    check_operation(
+                    node = check_operation(
                         payload,
                         document if document is not None else resolved_query.get(),
                         request.method,
                         self.runtime.settings.limits.max_tokens,
                     )
+                    operation = operation_of(node) if node is not None else None
             except Refusal as refusal:
                 return with_cache_headers(request, refusal.response(), 0)
-        response = await self._answer(request, payload, context, root_value)
+        response = await self._answer(request, key, operation, context, root_value)
         if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
         return response
 
     async def _answer(
-        self, request: Request, payload: dict[str, Any] | None, context: Any, root_value: Any
+        self,
+        request: Request,
+        key: str | None,
+        operation: Operation | None,
+        context: Any,
+        root_value: Any,
     ) -> Any:
-        """Anonymous queries from the response cache; content mutations empty it."""
-        if self.cache is None or payload is None:
+        """Anonymous queries from the response cache (`key` is set for anonymous callers
+        when the cache is on); content mutations empty it."""
+        if self.cache is None or operation is None:
             return await super().run(request, context, root_value)
-        operation = read_operation(
-            payload, self.runtime.settings.limits.max_tokens, resolved_query.get()
-        )
-        kind = operation.type if operation else None
-        if kind is OperationType.QUERY and "authorization" not in request.headers:
-            key = await self.cache.key(request)
+        if operation.type is OperationType.QUERY and key is not None:
             return await self.cache.answer(
                 key, lambda: super(GraphQLEndpoint, self).run(request, context, root_value)
             )
         response = await super().run(request, context, root_value)
         # Only an editor's successful change empties it: anonymous callers cannot.
         if (
-            operation is not None
-            and operation.changes_content
+            operation.changes_content
             and "authorization" in request.headers
             and isinstance(response, Response)
             and b'"errors"' not in response.body

@@ -18,11 +18,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast
+from graphql import FieldNode, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
-
-from cms.api.documents import cached_parse
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
@@ -43,32 +41,11 @@ class Operation:
         return self.type is OperationType.MUTATION and not self.root_fields <= ENGAGEMENT_MUTATIONS
 
 
-def _operation(document: str, operation_name: str | None, max_tokens: int) -> Operation | None:
-    try:
-        parsed = cached_parse(document, max_tokens=max_tokens)
-    except GraphQLError:
-        return None  # the guards answer it as a bad (or too large) document
-    operation = get_operation_ast(parsed, operation_name)
-    if operation is None:
-        return None
+def operation_of(node: OperationDefinitionNode) -> Operation:
     fields = frozenset(
-        node.name.value
-        for node in operation.selection_set.selections
-        if isinstance(node, FieldNode)
+        field.name.value for field in node.selection_set.selections if isinstance(field, FieldNode)
     )
-    return Operation(operation.operation, fields)
-
-
-def read_operation(
-    payload: dict[str, Any], max_tokens: int, persisted: str | None = None
-) -> Operation | None:
-    """The operation a GraphQL request's fields ask for (None when unreadable);
-    `persisted` is the document a hash-only request resolved to."""
-    document, name = payload.get("query"), payload.get("operationName")
-    document = document if document is not None else persisted
-    if not isinstance(document, str) or not (name is None or isinstance(name, str)):
-        return None
-    return _operation(document, name, max_tokens)
+    return Operation(node.operation, fields)
 
 
 @dataclass(frozen=True)

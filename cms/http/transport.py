@@ -71,8 +71,9 @@ async def read_payload(request: Request) -> dict[str, Any] | None:
 
 def check_operation(
     payload: dict[str, Any], document_text: str | None, method: str, max_tokens: int
-) -> OperationType | None:
-    """The kind of operation the request runs; Refusal when it cannot run over HTTP."""
+) -> OperationDefinitionNode | None:
+    """The operation the request runs (None where the guards report what is wrong);
+    Refusal when it cannot run over HTTP."""
     name = payload.get("operationName")
     if name is not None and not isinstance(name, str):
         raise Refusal("`operationName` must be a string.", 400)
@@ -97,7 +98,8 @@ def check_operation(
     chosen = [o for o in operations if name is None or (o.name and o.name.value == name)]
     if not chosen and name is not None:
         raise Refusal(f"The document has no operation named {name[:100]!r}.", 400)
-    kind = chosen[0].operation if chosen else operations[0].operation
+    operation = chosen[0] if chosen else operations[0]
+    kind = operation.operation
     if kind is OperationType.SUBSCRIPTION:
         raise Refusal(
             "Subscriptions run over WebSocket (graphql-transport-ws) on this URL, not HTTP.",
@@ -105,4 +107,4 @@ def check_operation(
         )
     if kind is OperationType.MUTATION and method == "GET":
         raise Refusal("Mutations need POST: GET runs queries only.", 405)
-    return kind
+    return operation

@@ -172,15 +172,12 @@ def keyset_sql(key: SortKey, after: bool, before: bool, from_end: bool) -> tuple
     """WHERE terms bounding a hand-written statement by cursors (row values, one `?`
     per key field) and its ORDER BY, for `keyset_page`."""
     columns = ", ".join(key.fields)
+    marks = ", ".join("?" * len(key.fields))
     terms = []
     if after:
-        terms.append(
-            f"({columns}) {'<' if key.descending else '>'} ({', '.join('?' * len(key.fields))})"
-        )
+        terms.append(f"({columns}) {'<' if key.descending else '>'} ({marks})")
     if before:
-        terms.append(
-            f"({columns}) {'>' if key.descending else '<'} ({', '.join('?' * len(key.fields))})"
-        )
+        terms.append(f"({columns}) {'>' if key.descending else '<'} ({marks})")
     direction = " DESC" if key.descending != from_end else ""
     return terms, ", ".join(f"{name}{direction}" for name in key.fields)
 

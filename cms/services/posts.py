@@ -101,7 +101,7 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
     size, from_end = page_size(request)
     key = SORT_KEYS[query.order]
     visibility, params = post_visibility_sql(viewer, query.status)
-    tag = query.tag.strip().lower() if query.tag else None
+    tag = _tag(query)
     statement = _feed(
         query.order, visibility, tag is not None, bool(request.after), bool(request.before),
         from_end,
@@ -114,17 +114,24 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
     return keyset_page(rows, key, request, counted.count)
 
 
+def _tag(query: PostQuery) -> str | None:
+    """The tag filtered by, as tags are stored (trimmed, lower case)."""
+    return query.tag.strip().lower() if query.tag else None
+
+
 async def list_posts(viewer: Viewer, query: PostQuery, request: PageRequest) -> Page[PostRecord]:
     """A page of the feed; with `search`, ordered by relevance instead of `order`."""
-    if query.tag and (len(query.tag.strip()) > validation.MAX_TAG or "\x00" in query.tag):
+    tag = _tag(query)
+    if tag is not None and (len(tag) > validation.MAX_TAG or "\x00" in tag):
         return page_of_list([], lambda p: [p.id], request, kinds=(int,))  # no such tag
     if query.search is None or not query.search.strip():
         return await _feed_page(viewer, query, request)
     ranked = await search.ranked_post_ids(query.search)
     found = await posts_by_ids(viewer, (pid for pid, _ in ranked))
-    if query.tag:
+    if viewer.is_editor and query.status is not None:
+        found = {pid: p for pid, p in found.items() if can_see_post(viewer, p, query.status)}
+    if tag is not None:
         tagged = await tags_by_post_ids(found)
-        tag = query.tag.strip().lower()
         found = {pid: post for pid, post in found.items() if tag in tagged.get(pid, ())}
     rank_of = dict(ranked)
     matches = [found[pid] for pid, _ in ranked if pid in found]

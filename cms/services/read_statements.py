@@ -13,6 +13,7 @@ statement text serves any number of ids and stays prepared.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -60,8 +61,8 @@ class Statement:
             text = self.sql.replace("IN {ids}", "IN (SELECT value FROM json_each(?))")
             return _INDEXED_BY.sub(_sqlite_index, text)
         text = _INDEXED_BY.sub("", self.sql).replace("IN {ids}", "= ANY(?::int[])")
-        count = iter(range(1, 1000))
-        return _PLACEHOLDER.sub(lambda _: f"${next(count)}", text)
+        number = itertools.count(1)
+        return _PLACEHOLDER.sub(lambda _: f"${next(number)}", text)
 
 
 def _sqlite_index(match: re.Match[str]) -> str:

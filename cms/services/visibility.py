@@ -38,9 +38,11 @@ def status_filter(status: PostStatus) -> Q:
     return Q(status=status)
 
 
-def can_see_post(viewer: Viewer, post: Post | PostRecord) -> bool:
-    """The rule of `visible_posts` for one post already read."""
-    return viewer.is_editor or effective_status(post) == PostStatus.PUBLISHED
+def can_see_post(viewer: Viewer, post: Post | PostRecord, status: PostStatus | None = None) -> bool:
+    """The rule of `visible_posts(viewer, status)` for one post already read."""
+    if not viewer.is_editor:
+        status = PostStatus.PUBLISHED
+    return status is None or effective_status(post) == status
 
 
 def post_visibility_sql(viewer: Viewer, status: PostStatus | None = None) -> tuple[str, list[Any]]:

@@ -108,3 +108,23 @@ async def test_searches_past_the_limits_are_refused_before_the_database_sees_the
         "A search takes words of at most 100 characters"
     )
     assert titles(at_limits) == ["Ketamine"]
+
+
+async def test_editors_search_within_the_status_they_filter_by(
+    client: httpx.AsyncClient,
+) -> None:
+    from tests.factories import make_token
+
+    await make_post("Ketamine published")
+    await make_post("Ketamine draft", status=PostStatus.DRAFT)
+    token = await make_token()
+    query = """query ($status: PostStatus) {
+      posts(filter: {search: "ketamine", status: $status}) { edges { node { title } } } }"""
+
+    drafts = await graphql(client, query, {"status": "DRAFT"}, token=token)
+    everything = await graphql(client, query, {}, token=token)
+    anonymous = await graphql(client, query, {"status": "DRAFT"})
+
+    assert titles(drafts) == ["Ketamine draft"]
+    assert sorted(titles(everything)) == ["Ketamine draft", "Ketamine published"]
+    assert titles(anonymous) == ["Ketamine published"]  # the public see published posts only
