@@ -66,6 +66,7 @@ def serve(
         log_level="info",
         access_log=settings.access_log,
         proxy_headers=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
 
 

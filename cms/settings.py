@@ -86,6 +86,11 @@ class Settings:
     # Keys the hashes of client addresses stored with comments and views; share it
     # between instances. Unset, each process makes its own.
     secret_key: str | None = None
+    # Longest a single SQL statement of a serving process may run, in seconds; past it
+    # the statement is stopped and the request answers QUERY_TOO_COMPLEX (0: no limit).
+    statement_timeout_s: float = 5.0
+    # On SIGTERM, how long requests in flight may take to finish before they are cancelled.
+    shutdown_timeout_s: int = 10
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -125,5 +130,7 @@ class Settings:
             trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
             access_log=_flag(env.get("CMS_ACCESS_LOG")),
             secret_key=env.get("CMS_SECRET_KEY") or None,
+            statement_timeout_s=float(env.get("CMS_STATEMENT_TIMEOUT_S", 5.0)),
+            shutdown_timeout_s=int(env.get("CMS_SHUTDOWN_TIMEOUT_S", 10)),
             limits=limits,
         )

@@ -6,11 +6,16 @@ import logging
 
 from graphql import GraphQLError
 
+from cms.db.timeouts import is_statement_timeout
 from cms.errors import CMSError
 
 log = logging.getLogger("cms.api")
 
 _TOO_MANY_TOKENS = "tokens. Parsing aborted."  # graphql-core's max_tokens error
+STATEMENT_TIMEOUT_MESSAGE = (
+    "This request needed more database time than the server allows and was stopped; "
+    "ask for fewer items or a narrower search."
+)
 INTERNAL_MESSAGE = "Something went wrong on our side; the error was logged. Try again later."
 
 
@@ -27,6 +32,9 @@ def client_error(error: GraphQLError) -> GraphQLError:
         if _TOO_MANY_TOKENS in error.message:
             code = "QUERY_TOO_COMPLEX"
         message, extensions = error.message, {"code": code}
+    elif is_statement_timeout(original):
+        log.warning("statement time limit reached in %s", error.path)
+        message, extensions = STATEMENT_TIMEOUT_MESSAGE, {"code": "QUERY_TOO_COMPLEX"}
     else:
         log.error("unexpected error in %s", error.path, exc_info=original)
         message, extensions = INTERNAL_MESSAGE, {"code": "INTERNAL"}
