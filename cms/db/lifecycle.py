@@ -11,12 +11,14 @@ from tortoise.migrations.api import migrate as run_migrations
 
 from cms.db.backends.sqlite import TimedSqliteClient
 from cms.db.config import tortoise_config
+from cms.db.outage_log import quiet_pool_retries
 
 
 async def open_database(database_url: str, statement_timeout_s: float = 0) -> None:
     """Initialise Tortoise; the global fallback lets uvicorn's request tasks see it.
     A serving process passes its statement time limit; scripts and migrations run
     without one (an index build on a large site may rightly take minutes)."""
+    quiet_pool_retries()
     await Tortoise.init(
         config=tortoise_config(database_url, statement_timeout_s), _enable_global_fallback=True
     )

@@ -7,8 +7,8 @@ import time
 import pytest
 from tortoise.connection import get_connection
 
+from cms.db.failures import is_statement_timeout
 from cms.db.lifecycle import close_database, open_database
-from cms.db.timeouts import is_statement_timeout
 from cms.enums import PostStatus
 from cms.settings import Settings
 from tests.conftest import app_client, error_codes, graphql
