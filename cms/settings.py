@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_DATABASE_URL = "sqlite://./cms.sqlite3"
 
@@ -26,6 +27,18 @@ def _read_dotenv(path: Path) -> dict[str, str]:
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+Environment = Literal["development", "production"]
+ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
+
+
+def _environment(value: str | None) -> Environment:
+    """CMS_ENV, case-insensitive; anything but the two names is refused, naming the variable."""
+    name = (value or "development").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise ValueError(f"CMS_ENV must be development or production, not {name[:40]!r}.")
+    return name
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -86,7 +99,17 @@ class Settings:
     # Keys the hashes of client addresses stored with comments and views; share it
     # between instances. Unset, each process makes its own.
     secret_key: str | None = None
+    # production: anonymous callers get no introspection and no "Did you mean" suggestions.
+    env: Environment = "development"
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if self.env not in ENVIRONMENTS:
+            raise ValueError(f"CMS_ENV must be development or production, not {self.env!r}.")
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,5 +148,6 @@ class Settings:
             trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
             access_log=_flag(env.get("CMS_ACCESS_LOG")),
             secret_key=env.get("CMS_SECRET_KEY") or None,
+            env=_environment(env.get("CMS_ENV")),
             limits=limits,
         )
