@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cms.settings import Limits, Settings
 
 
@@ -46,3 +48,17 @@ def test_without_variables_everything_stays_in_process_with_the_documented_rules
     assert (settings.redis_url, settings.redis_prefix) == (None, "cms:")
     assert settings.limits == Limits()
     assert (Limits().comment_rate, Limits().like_rate) == ("5/minute", "60/minute")
+
+
+def test_cms_env_is_development_unless_it_says_production() -> None:
+    assert Settings.from_env({}).env == "development"
+    assert Settings.from_env({}).production is False
+    assert Settings.from_env({"CMS_ENV": " Production "}).production is True
+
+
+@pytest.mark.parametrize("value", ["prod", "staging", "1"])
+def test_any_other_cms_env_is_refused_naming_the_variable(value: str) -> None:
+    with pytest.raises(
+        ValueError, match=f"CMS_ENV must be development or production, not '{value}'"
+    ):
+        Settings.from_env({"CMS_ENV": value})
