@@ -27,8 +27,11 @@ class StoryKind(StrEnum):
 
 
 class Role(StrEnum):
+    """What a token may do: EDITOR edits, ADMIN also deletes posts, PREVIEW only reads."""
+
     EDITOR = "EDITOR"
     ADMIN = "ADMIN"
+    PREVIEW = "PREVIEW"
 
 
 class PostOrder(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from limits import parse as parse_rate
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
@@ -61,6 +61,19 @@ def _redis_url(value: str | None) -> str | None:
     return value
 
 
+Mode = Literal["development", "production"]
+MODES: tuple[Mode, ...] = ("development", "production")
+
+
+def _mode(value: object) -> object:
+    if isinstance(value, str):
+        name = value.strip().lower()
+        if name not in MODES:
+            raise ValueError(f"must be development or production, not {name[:40]!r}")
+        return name
+    return value
+
+
 Csv = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_csv)]
 Rate = Annotated[str, AfterValidator(_rate)]
 Count = Annotated[int, Field(ge=0)]
@@ -78,6 +91,7 @@ class Environment(BaseSettings):
         frozen=True,
     )
 
+    env: Annotated[Mode, BeforeValidator(_mode)] = "development"
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite://./cms.sqlite3"
     redis_url: Annotated[str | None, AfterValidator(_redis_url)] = None
     redis_prefix: str = "cms:"

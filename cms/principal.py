@@ -1,4 +1,4 @@
-"""Who is acting: an anonymous visitor or an editor behind an API token."""
+"""Who is acting: an anonymous visitor, or an editor, admin or preview behind an API token."""
 
 from __future__ import annotations
 
@@ -17,7 +17,16 @@ class Viewer:
 
     @property
     def is_editor(self) -> bool:
+        """Behind a token: reads like an editor (drafts, scheduled, archived, every comment).
+
+        True for PREVIEW tokens too; whether the viewer may change anything is `read_only`.
+        """
         return self.role is not None
+
+    @property
+    def read_only(self) -> bool:
+        """A PREVIEW token: reads like an editor and may run no mutation at all."""
+        return self.role == Role.PREVIEW
 
 
 ANONYMOUS = Viewer()

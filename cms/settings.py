@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cms.environment import Environment, read_environment
+from cms.environment import MODES, Environment, Mode, read_environment
 
 DEFAULT_DATABASE_URL = "sqlite://./cms.sqlite3"
 
@@ -71,7 +71,17 @@ class Settings:
     statement_timeout_s: float = 5.0
     # On SIGTERM, how long requests in flight may take to finish before they are cancelled.
     shutdown_timeout_s: int = 10
+    # production: anonymous callers get no introspection and no "Did you mean" suggestions.
+    env: Mode = "development"
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if self.env not in MODES:
+            raise ValueError(f"CMS_ENV must be development or production, not {self.env!r}.")
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -113,5 +123,6 @@ class Settings:
             secret_key=env.secret_key,
             statement_timeout_s=env.statement_timeout_s,
             shutdown_timeout_s=env.shutdown_timeout_s,
+            env=env.env,
             limits=limits,
         )

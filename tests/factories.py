@@ -9,7 +9,7 @@ from tortoise import timezone
 from tortoise.expressions import F
 
 from cms.enums import CommentStatus, PostStatus, Role, StoryKind
-from cms.models import Comment, Post, Section, Story, Tag
+from cms.models import ApiToken, Comment, Post, Section, Story, Tag
 from cms.services import tokens
 from cms.services.rendering import render_markdown
 
@@ -89,7 +89,11 @@ async def make_comment(
     return comment
 
 
-async def make_token(name: str | None = None, role: Role = Role.EDITOR) -> str:
-    """A new API token's secret, for `graphql(..., token=secret)`."""
-    _, secret = await tokens.create_token(name or f"editor-{next(_serial)}", role)
+async def make_token(
+    name: str | None = None, role: Role = Role.EDITOR, *, expires_at: datetime | None = None
+) -> str:
+    """A new API token's secret, for `graphql(..., token=secret)`; `expires_at` may be past."""
+    token, secret = await tokens.create_token(name or f"editor-{next(_serial)}", role)
+    if expires_at is not None:
+        await ApiToken.filter(id=token.id).update(expires_at=expires_at)
     return secret

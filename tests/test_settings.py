@@ -143,3 +143,19 @@ def test_dotenv_in_the_working_directory_fills_in_what_the_environment_leaves(
     monkeypatch.setenv("CMS_HOST", "127.0.0.2")
     settings = Settings.from_env()
     assert (settings.host, settings.port) == ("127.0.0.2", 9001)
+
+
+def test_cms_env_is_development_unless_it_says_production() -> None:
+    assert Settings.from_env({}).env == "development"
+    assert Settings.from_env({}).production is False
+    assert Settings.from_env({"CMS_ENV": " Production "}).production is True
+
+
+@pytest.mark.parametrize("value", ["prod", "staging", "1"])
+def test_any_other_cms_env_is_refused_naming_the_variable(value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"CMS_ENV": value})
+    assert str(raised.value) == (
+        f"Invalid configuration:\n  CMS_ENV={value!r}: must be development or production,"
+        f" not {value!r}"
+    )

@@ -33,6 +33,11 @@ class Context:
     def __post_init__(self) -> None:
         self.refresh_loaders()
 
+    @property
+    def schema_hidden(self) -> bool:
+        """In production, anonymous callers get no introspection and no field suggestions."""
+        return self.runtime.settings.production and not self.viewer.is_editor
+
     def refresh_loaders(self) -> None:
         """New, empty loaders: a subscription's events must not read earlier answers."""
         self.loaders = Loaders(self.viewer, self.runtime.views)

@@ -163,6 +163,14 @@ def _plan(return_type: GraphQLOutputType, node: FieldNode) -> Complete | None:
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        """Variable errors leave out "Did you mean ...?" where the schema is hidden."""
+        context = kwargs.get("context_value", args[3] if len(args) > 3 else None)
+        if getattr(context, "schema_hidden", False):
+            kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager

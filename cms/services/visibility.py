@@ -93,7 +93,7 @@ class VisibilityWatch:
 
     Re-checked at most once per `interval_s` as events arrive, so unpublishing a post
     ends public subscriptions to it (NOT_FOUND), and revoking an editor's token ends
-    theirs (UNAUTHENTICATED), without a query per event.
+    theirs, as does its expiry (UNAUTHENTICATED), without a query per event.
     """
 
     def __init__(self, viewer: Viewer, post_id: int, interval_s: float = 1.0) -> None:
@@ -108,7 +108,7 @@ class VisibilityWatch:
         if self.viewer.is_editor:
             if not await tokens.still_valid(self.viewer):
                 raise Unauthenticated(
-                    "This token has been revoked: subscribe again with a valid one."
+                    "This token was revoked or has expired: subscribe again with a valid one."
                 )
         else:
             await require_visible_post(self.viewer, self.post_id)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise import timezone
 
 from cms.enums import Role
-from cms.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from cms.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from cms.models import ApiToken
 from cms.principal import Viewer
 from cms.services import tokens
+from cms.services.access import require_editor
 
 
 async def test_a_new_token_stores_only_the_digest_of_its_secret(db: str) -> None:
@@ -115,3 +116,107 @@ async def test_another_process_does_not_rewrite_a_fresh_last_use(db: str) -> Non
     assert kept == recent
     assert moved is not None
     assert moved > stale + timedelta(minutes=4)
+
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "expires", "at"),
+    [
+        ("12h", None, NOW + timedelta(hours=12)),
+        ("30d", None, NOW + timedelta(days=30)),
+        ("8W", None, NOW + timedelta(weeks=8)),
+        (None, "2026-07-01", datetime(2026, 7, 1, tzinfo=UTC)),
+        (None, "2026-07-01T09:30", datetime(2026, 7, 1, 9, 30, tzinfo=UTC)),
+        (None, "2026-07-01T09:30+02:00", datetime(2026, 7, 1, 7, 30, tzinfo=UTC)),
+        (None, None, None),
+    ],
+)
+def test_an_expiry_is_a_lifetime_or_an_iso_date(
+    expires_in: str | None, expires: str | None, at: datetime | None
+) -> None:
+    assert tokens.expiry(expires_in=expires_in, expires=expires, now=NOW) == at
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "expires", "message"),
+    [
+        ("30", None, "hours, days or weeks"),
+        ("0d", None, "hours, days or weeks"),
+        ("1y", None, "hours, days or weeks"),
+        ("-3d", None, "hours, days or weeks"),
+        (None, "next tuesday", "ISO date or time"),
+        (None, "2026-05-31", "in the future"),
+        (None, "2040-01-01", "at most 10 years"),
+        ("30d", "2026-07-01", "not both"),
+    ],
+)
+def test_a_bad_expiry_is_refused_with_what_to_write(
+    expires_in: str | None, expires: str | None, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        tokens.expiry(expires_in=expires_in, expires=expires, now=NOW)
+
+
+async def test_an_expired_secret_is_refused_saying_so(db: str) -> None:
+    token, secret = await tokens.create_token(
+        "alice", Role.EDITOR, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    viewer = await tokens.authenticate(secret)
+    await ApiToken.filter(id=token.id).update(expires_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+
+    with pytest.raises(Unauthenticated) as refused:
+        await tokens.authenticate(secret)
+    assert refused.value.message == (
+        "This API token expired on 2026-01-02 03:04 UTC: ask an administrator for a new one "
+        "(`cms token create`)."
+    )
+    assert await tokens.still_valid(viewer) is False
+
+
+async def test_a_revoked_tokens_name_can_be_given_to_a_new_one(db: str) -> None:
+    old, old_secret = await tokens.create_token("alice", Role.EDITOR)
+    await tokens.revoke_token("alice")
+
+    new, new_secret = await tokens.create_token("alice", Role.ADMIN)
+    with pytest.raises(Conflict, match="already exists"):
+        await tokens.create_token("alice", Role.EDITOR)
+    revoked_again = await tokens.revoke_token("alice")
+
+    assert new.id != old.id
+    assert revoked_again.id == new.id
+    assert revoked_again.revoked_at is not None
+    with pytest.raises(Unauthenticated, match="revoked"):
+        await tokens.authenticate(old_secret)
+    with pytest.raises(Unauthenticated, match="revoked"):
+        await tokens.authenticate(new_secret)
+
+
+async def test_deleting_removes_every_token_of_the_name(db: str) -> None:
+    await tokens.create_token("alice", Role.EDITOR)
+    await tokens.revoke_token("alice")
+    _, secret = await tokens.create_token("alice", Role.EDITOR)
+    await tokens.create_token("bob", Role.EDITOR)
+
+    deleted = await tokens.delete_token("alice")
+
+    assert deleted == 2
+    assert await ApiToken.all().values_list("name", flat=True) == ["bob"]
+    with pytest.raises(Unauthenticated, match="not valid"):
+        await tokens.authenticate(secret)
+    with pytest.raises(NotFound, match="cms token list"):
+        await tokens.delete_token("alice")
+    await tokens.create_token("alice", Role.PREVIEW)
+
+
+async def test_a_preview_token_authenticates_read_only(db: str) -> None:
+    token, secret = await tokens.create_token("frontend", Role.PREVIEW)
+
+    viewer = await tokens.authenticate(secret)
+
+    assert viewer == Viewer(name="frontend", role=Role.PREVIEW, token_id=token.id)
+    assert (viewer.is_editor, viewer.read_only) == (True, True)
+    with pytest.raises(Forbidden, match="preview token"):
+        require_editor(viewer)
+    assert require_editor(Viewer(name="alice", role=Role.EDITOR)) == "alice"

@@ -2,6 +2,8 @@
 
 One extension class, built once per app with its validation rules: Strawberry's own
 limiters build new rule classes per instance, which defeats the validation cache.
+In production, anonymous callers are also refused introspection and get validation
+messages without "Did you mean ...?"; preview tokens run no mutation.
 """
 
 from __future__ import annotations
@@ -11,19 +13,52 @@ from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError
-from graphql.validation import ASTValidationRule, ValidationContext
+from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema, validate
+from graphql.language import SKIP
+from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types.graphql import OperationType
 
 from cms.api.documents import cached_parse
 from cms.api.errors import client_error
 from cms.api.extensions.cost import build_cost_rule
 from cms.api.extensions.shape import build_alias_rule, build_depth_rule
 from cms.db.statements import count_statements
+from cms.errors import Forbidden
+from cms.principal import ANONYMOUS
+from cms.services.access import refuse_read_only
 from cms.settings import Limits
 
-_cached_validate = lru_cache(maxsize=512)(validate_document)
+INTROSPECTION_HIDDEN = (
+    "Introspection (`{field}`) is off for anonymous callers in production: send an "
+    "editor's token (`Authorization: Bearer <token>`, in GraphiQL's Headers pane), or read "
+    "the published schema (schema/schema.graphql)."
+)
+
+
+@lru_cache(maxsize=512)
+def _cached_validate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    hide_suggestions: bool,
+) -> list[GraphQLError]:
+    """Strawberry's validation (its own rules appended), with or without suggestions."""
+    rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    return validate(schema, document, rules, hide_suggestions=hide_suggestions)
+
+
+class NoIntrospection(ValidationRule):
+    """`__schema` and `__type` are refused (FORBIDDEN); `__typename` stays allowed."""
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> Any:
+        if node.name.value in ("__schema", "__type"):
+            message = INTROSPECTION_HIDDEN.format(field=node.name.value)
+            self.report_error(GraphQLError(message, node, extensions={"code": Forbidden.code}))
+            return SKIP
+        return None
 
 
 class _TaggingContext:
@@ -55,6 +90,7 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
     limiter_rules = [build_depth_rule(limits.max_depth), build_alias_rule(limits.max_aliases)]
     cost_rule = build_cost_rule(limits.max_cost, limits.max_page_size)
     rules = tuple(_too_complex(rule) for rule in (*limiter_rules, cost_rule))
+    hidden_schema_rules: tuple[type[ASTValidationRule], ...] = (NoIntrospection, *rules)
     max_tokens = limits.max_tokens
 
     class Guards(SchemaExtension):
@@ -86,9 +122,23 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
                 ]
                 yield
                 return
-            context.validation_rules = (*context.validation_rules, *rules)
+            viewer = getattr(context.context, "viewer", ANONYMOUS)
+            if context.operation_type is OperationType.MUTATION:
+                try:
+                    refuse_read_only(viewer)
+                except Forbidden as refusal:
+                    context.pre_execution_errors = [
+                        GraphQLError(refusal.message, original_error=refusal)
+                    ]
+                    yield
+                    return
+            hidden = bool(getattr(context.context, "schema_hidden", False))
+            context.validation_rules = (
+                *context.validation_rules,
+                *(hidden_schema_rules if hidden else rules),
+            )
             context.pre_execution_errors = _cached_validate(
-                context.schema._schema, context.graphql_document, context.validation_rules
+                context.schema._schema, context.graphql_document, context.validation_rules, hidden
             )
             yield
 
