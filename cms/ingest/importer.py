@@ -37,6 +37,7 @@ def slug_for(title: str) -> str:
 
 def read_article(text: str, source: str = "text") -> ArticleDraft:
     """Parse, turning format errors into `source:line: reason` (BAD_USER_INPUT)."""
+    validation.storable(text, "text")
     if len(text) > MAX_ARTICLE_CHARS:
         raise InvalidInput(
             f"{source}: the article is over {MAX_ARTICLE_CHARS:,} characters", field="text"

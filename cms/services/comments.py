@@ -25,6 +25,7 @@ from cms.services.events import Broker, comment_channel
 from cms.services.records import CommentRecord
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
+from cms.services.validation import storable
 from cms.services.views import ViewBuffer
 from cms.services.visibility import VisibilityWatch, can_see_comment, require_visible_post
 from cms.settings import Limits
@@ -45,7 +46,8 @@ class NewComment:
 
 
 def _cleaned(new: NewComment) -> tuple[str, str]:
-    author, body = new.author.strip(), new.body.strip()
+    author = storable(new.author, "author").strip()
+    body = storable(new.body, "body").strip()
     if not 1 <= len(author) <= MAX_AUTHOR:
         raise InvalidInput(
             f"`author` must be 1–{MAX_AUTHOR} characters after trimming spaces.", field="author"
