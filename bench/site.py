@@ -97,15 +97,15 @@ class _Rows:
             for i in range(COMMENTS):
                 body = _sentence(rng, 14)
                 yield (base + i + 1, n, None, 0, f"Reader {i}", body, f"<p>{body}</p>\n",
-                       "APPROVED", at + timedelta(minutes=i + 1))  # fmt: skip
+                       "APPROVED", at + timedelta(minutes=i + 1), True)  # fmt: skip
             for parent in range(REPLIES):
                 for r in range(REPLIES):
                     body = _sentence(rng, 8)
                     yield (base + COMMENTS + parent * REPLIES + r + 1, n, base + parent + 1, 1,
                            f"Replier {r}", body, f"<p>{body}</p>\n", "APPROVED",
-                           at + timedelta(hours=2, minutes=r))  # fmt: skip
+                           at + timedelta(hours=2, minutes=r), True)  # fmt: skip
             yield (base + per_post, n, None, 0, "Held", "Buy now", "<p>Buy now</p>\n",
-                   "PENDING", at + timedelta(hours=3))  # fmt: skip
+                   "PENDING", at + timedelta(hours=3), False)  # fmt: skip
 
     def tag_rows(self) -> Iterator[tuple[Any, ...]]:
         return ((i, f"tag-{i}") for i in range(1, TAGS + 1))
@@ -157,6 +157,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "html",
         "status",
         "created_at",
+        "is_public",
     ),
 }
 

@@ -74,9 +74,11 @@ async def make_comment(
     parent: Comment | None = None,
     created_at: datetime | None = None,
 ) -> Comment:
+    public = status == CommentStatus.APPROVED and (parent is None or parent.is_public)
     comment = await Comment.create(
         post=post,
         parent=parent,
+        is_public=public,
         depth=(parent.depth + 1) if parent else 0,
         author=author,
         body=body,
@@ -84,7 +86,7 @@ async def make_comment(
         status=status,
         created_at=created_at or timezone.now(),
     )
-    if status == CommentStatus.APPROVED:
+    if public:
         await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
     return comment
 

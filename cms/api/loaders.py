@@ -70,7 +70,7 @@ class Loaders:
     reply_page_by_comment_id: DataLoader[ThreadKey, ThreadPage] = field(init=False)
     comment_total_by_post_id: DataLoader[int, int] = field(init=False)
     reply_total_by_comment_id: DataLoader[int, int] = field(init=False)
-    approved_comments_by_post_id: DataLoader[int, list[Comment]] = field(init=False)
+    public_comments_by_post_id: DataLoader[int, list[Comment]] = field(init=False)
     revisions_by_post_id: DataLoader[int, list[Revision]] = field(init=False)
     pending_views_by_post_id: DataLoader[int, int] = field(init=False)
 
@@ -88,8 +88,8 @@ class Loaders:
         self.reply_page_by_comment_id = _threads(viewer, "parent_id")
         self.comment_total_by_post_id = _counts(viewer, "post_id")
         self.reply_total_by_comment_id = _counts(viewer, "parent_id")
-        self.approved_comments_by_post_id = _by_key(
-            comment_reads.approved_comments_by_post_ids, missing=list
+        self.public_comments_by_post_id = _by_key(
+            comment_reads.public_comments_by_post_ids, missing=list
         )
         self.revisions_by_post_id = _by_key(revisions.revisions_by_post_ids, missing=list)
         self.pending_views_by_post_id = _by_key(self._pending_views, missing=lambda: 0)

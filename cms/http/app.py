@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from cms.api.schema import build_schema
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
+from cms.http.client_address import trusted_networks
 from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
@@ -24,6 +25,7 @@ from cms.settings import Settings
 
 def create_app(settings: Settings) -> Starlette:
     """The ASGI app; its lifespan opens the database and the runtime, and closes them."""
+    trusted_networks(settings.trusted_proxies)  # a bad entry fails here, not per request
     runtime = Runtime(settings)
     if settings.debug:
         enable_statement_counting()

@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from cms.errors import Conflict, InvalidInput
 from cms.models import Comment, Like, Post, Revision, Section, Story, Tag
+from cms.services import threads
 
 FORMAT = "cms-dump/1"
 # Parents before children, so foreign keys hold while loading.
@@ -87,6 +88,8 @@ async def load_site(document: Any) -> dict[str, int]:
                 f'INSERT INTO "{through}" (post_id, tag_id) VALUES ({int(post_id)}, {int(tag_id)})'
             )
         await _restore_updated_at(document["posts"], connection)
+        # Dumps made before `is_public` existed lack it; the statuses decide it anyway.
+        await threads.refresh_all()
     await _reset_sequences()
     return counts
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cms.enums import CommentStatus
 from cms.ingest.article_text import (
     ArticleDraft,
     CommentDraft,
@@ -53,7 +52,7 @@ def draft_from_rows(
         comments=tuple(
             CommentDraft(c.author, c.body)
             for c in sorted(comments, key=lambda c: (c.created_at, c.id))
-            if c.status == CommentStatus.APPROVED
+            if c.is_public
         ),
     )
 
@@ -62,9 +61,7 @@ async def draft_of_post(post: Post, connection: Any = None) -> ArticleDraft:
     """Load a post's rows (four statements) and make its article."""
     sections = await Section.filter(post_id=post.id).using_db(connection).order_by("position")
     stories = await Story.filter(post_id=post.id).using_db(connection)
-    comments = await Comment.filter(post_id=post.id, status=CommentStatus.APPROVED).using_db(
-        connection
-    )
+    comments = await Comment.filter(post_id=post.id, is_public=True).using_db(connection)
     return draft_from_rows(post, sections, stories, comments)
 
 

@@ -14,7 +14,7 @@ from cms.errors import InvalidInput
 from cms.ingest.article_text import ArticleDraft, ArticleFormatError, parse_article
 from cms.ingest.exporter import draft_of_post
 from cms.models import Comment, Like, Post, Section, Story
-from cms.services import comments, validation
+from cms.services import comment_text, comments, validation
 from cms.services.rendering import render_markdown
 from cms.services.search import search_text_of
 
@@ -37,6 +37,7 @@ def slug_for(title: str) -> str:
 
 def read_article(text: str, source: str = "text") -> ArticleDraft:
     """Parse, turning format errors into `source:line: reason` (BAD_USER_INPUT)."""
+    validation.storable(text, "text")
     if len(text) > MAX_ARTICLE_CHARS:
         raise InvalidInput(
             f"{source}: the article is over {MAX_ARTICLE_CHARS:,} characters", field="text"
@@ -149,8 +150,8 @@ async def _upsert_post(
     await post.save(using_db=connection)
     await Section.filter(post_id=post.id).using_db(connection).delete()
     await Story.filter(post_id=post.id).using_db(connection).delete()
-    approved = Comment.filter(post_id=post.id, status=CommentStatus.APPROVED)
-    await approved.using_db(connection).delete()
+    public = Comment.filter(post_id=post.id, is_public=True)
+    await public.using_db(connection).delete()
     return post, False
 
 
@@ -195,7 +196,9 @@ async def _replace_children(post: Post, draft: ArticleDraft, connection: BaseDBA
             body=comment.body,
             html=render_markdown(comment.body, user_generated=True),
             status=CommentStatus.APPROVED,
+            is_public=True,
             created_at=published_at,
+            fingerprint=comment_text.fingerprint(comment.body),
         )
         for comment in draft.comments
     ]

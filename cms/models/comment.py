@@ -32,6 +32,10 @@ class Comment(Model):
     created_at = fields.DatetimeField(default=timezone.now)
     # A hash of the client's address: rate limits and moderation, never shown.
     client_key = fields.CharField(max_length=64, default="", db_default="")
+    # APPROVED with every ancestor APPROVED: what the public sees (services/threads.py).
+    is_public = fields.BooleanField(default=False, db_default=False)
+    # What the duplicate rule compares: a hash of the body as the rules read it.
+    fingerprint = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "comment"
@@ -40,8 +44,10 @@ class Comment(Model):
             # Replies use comment_reply_idx, partial (parent_id IS NOT NULL), from migration
             # 0004: no planner can then read top-level comments through it.
             Index(
-                fields=("post_id", "parent_id", "status", "created_at", "id"),
+                fields=("post_id", "parent_id", "is_public", "created_at", "id"),
                 name="comment_thread_idx",
             ),
             Index(fields=("status", "created_at", "id"), name="comment_queue_idx"),
+            # The duplicate rule: the same fingerprint on a post within a window.
+            Index(fields=("post_id", "fingerprint", "created_at"), name="comment_duplicate_idx"),
         )

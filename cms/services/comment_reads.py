@@ -40,7 +40,8 @@ def _thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> QueryS
 @lru_cache(maxsize=16)
 def _end_pages(parent_field: ParentField, editor: bool, from_end: bool) -> Statement:
     top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
-    status = "" if editor else f"AND status = '{CommentStatus.APPROVED.value}'"
+    # The public sees comments under public ancestors only (services/threads.py).
+    status = "" if editor else "AND is_public = TRUE"
     order = "created_at DESC, id DESC" if from_end else "created_at, id"
     # Posts' threads walk comment_thread_idx, replies comment_reply_idx, each in order.
     index = "comment_thread_idx" if parent_field == "post_id" else "comment_reply_idx"
@@ -135,10 +136,10 @@ async def moderation_queue(status: CommentStatus, request: PageRequest) -> Page[
     return await paginate(Comment.filter(status=status), OLDEST_FIRST, request, 20)
 
 
-async def approved_comments_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
-    """Every approved comment of each post, replies included, oldest first."""
+async def public_comments_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Comment]]:
+    """Every comment of each post the public sees, replies included, oldest first."""
     grouped: dict[int, list[Comment]] = defaultdict(list)
-    approved = Comment.filter(post_id__in=list(post_ids), status=CommentStatus.APPROVED)
+    approved = Comment.filter(post_id__in=list(post_ids), is_public=True)
     for comment in await approved.order_by("created_at", "id"):
         grouped[comment.post_id].append(comment)
     return grouped

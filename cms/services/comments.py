@@ -1,12 +1,12 @@
 """Writing comments: validation, moderation rules, counts and events.
 
-Reading threads lives in `comment_reads`. `comment_count` counts APPROVED comments
-only; it changes in the same transaction as the status that justifies it.
+Reading threads lives in `comment_reads`. `comment_count` counts public comments
+only (APPROVED under APPROVED ancestors: `threads`); it changes in the same
+transaction as the status that justifies it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,20 +20,19 @@ from cms.enums import CommentStatus
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
+from cms.services import comment_text, threads
 from cms.services.engagement import Engagement
 from cms.services.events import Broker, comment_channel
 from cms.services.records import CommentRecord
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
+from cms.services.validation import storable
 from cms.services.views import ViewBuffer
 from cms.services.visibility import VisibilityWatch, can_see_comment, require_visible_post
 from cms.settings import Limits
 
 MAX_AUTHOR = 80
 MAX_BODY = 5000
-
-# Markdown links, autolinks and bare addresses all contain one of these.
-_LINK = re.compile(r"\b(?:https?://|www\.|mailto:)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,8 @@ class NewComment:
 
 
 def _cleaned(new: NewComment) -> tuple[str, str]:
-    author, body = new.author.strip(), new.body.strip()
+    author = storable(new.author, "author").strip()
+    body = storable(new.body, "body").strip()
     if not 1 <= len(author) <= MAX_AUTHOR:
         raise InvalidInput(
             f"`author` must be 1–{MAX_AUTHOR} characters after trimming spaces.", field="author"
@@ -57,12 +57,16 @@ def _cleaned(new: NewComment) -> tuple[str, str]:
     return author, body
 
 
-def held_for(author: str, body: str, limits: Limits) -> str | None:
-    """Why a comment must wait for an editor (a rule about its text), or None."""
-    if limits.comment_hold_links and len(_LINK.findall(body)) >= limits.comment_hold_links:
+def held_for(author: str, body: str, html: str, limits: Limits) -> str | None:
+    """Why a comment must wait for an editor (a rule about its text), or None.
+
+    `html` is the body as rendered: links are counted as readers get them, and the
+    blocklist reads the source (link addresses included) and the text shown.
+    """
+    if limits.comment_hold_links and comment_text.link_count(html) >= limits.comment_hold_links:
         return "links"
-    text = f"{author}\n{body}".casefold()
-    if any(word.casefold() in text for word in limits.comment_blocklist if word.strip()):
+    texts = (author, body, comment_text.visible_text(html))
+    if comment_text.has_blocked_word(texts, limits.comment_blocklist):
         return "blocklist"
     return None
 
@@ -100,18 +104,27 @@ async def add_comment(
     author, body = _cleaned(new)
     await engagement.rate_limits.hit("comment", client_ip)
     await require_visible_post(viewer, new.post_id)
-    parent = await _parent(viewer, new.post_id, new.parent_id, limits) if new.parent_id else None
     key = engagement.client_key(client_ip)
-    held = held_for(author, body, limits) is not None or (
+    html = render_markdown(body, user_generated=True)
+    held = held_for(author, body, html, limits) is not None or (
         limits.hold_first_comment and await _is_first_comment(author, key)
     )
     status = CommentStatus.PENDING if held else CommentStatus.APPROVED
     since = timezone.now() - timedelta(seconds=limits.comment_duplicate_window_s)
+    # Bodies that read the same are the same comment (case, punctuation, spacing).
+    fingerprint = comment_text.fingerprint(body)
     async with in_transaction() as connection:
         # Locking the post row serialises comments on one post (PostgreSQL; SQLite's
         # transactions are serial anyway), so a double submit cannot pass the check twice.
         await Post.filter(id=new.post_id).using_db(connection).select_for_update().first()
-        duplicate = Comment.filter(post_id=new.post_id, body=body, created_at__gte=since)
+        # Read under the lock: a moderation of the parent cannot slip in between.
+        parent = (
+            await _parent(viewer, new.post_id, new.parent_id, limits) if new.parent_id else None
+        )
+        public = status == CommentStatus.APPROVED and (parent is None or parent.is_public)
+        duplicate = Comment.filter(
+            post_id=new.post_id, fingerprint=fingerprint, created_at__gte=since
+        )
         if await duplicate.using_db(connection).exists():
             raise Conflict(
                 "The same comment was just posted on this post; it is not added twice. "
@@ -123,25 +136,28 @@ async def add_comment(
             depth=parent.depth + 1 if parent else 0,
             author=author,
             body=body,
-            html=render_markdown(body, user_generated=True),
+            html=html,
             status=status,
+            is_public=public,
             client_key=key,
+            fingerprint=fingerprint,
             using_db=connection,
         )
-        if status == CommentStatus.APPROVED:
+        if public:
             await (
                 Post.filter(id=new.post_id)
                 .using_db(connection)
                 .update(comment_count=F("comment_count") + 1)
             )
-    await _announce(comment, engagement.events, engagement.views, counted=not held)
+    await _announce(comment, engagement.events, engagement.views, counted=public)
     return comment
 
 
 async def set_comment_status(
     comment_id: int, status: CommentStatus, *, engagement: Engagement
 ) -> Comment:
-    """Moderate: change a comment's status and `comment_count` (+1 into APPROVED, -1 out of it).
+    """Moderate: change a comment's status, what the public sees of its thread, and
+    `comment_count` by the public comments the thread gained or lost.
 
     One transaction; a concurrent decision on the same comment cannot count twice.
     Publishes `commentAdded` when the comment becomes APPROVED, and the post's stats
@@ -165,14 +181,15 @@ async def set_comment_status(
             )
             if not moved:
                 continue
-            delta = (status == CommentStatus.APPROVED) - (before == CommentStatus.APPROVED)
+            # Replies below are hidden or shown with it.
+            public, delta = await threads.refresh_subtree(comment_id)
             if delta:
                 await (
                     Post.filter(id=comment.post_id)
                     .using_db(connection)
                     .update(comment_count=F("comment_count") + delta)
                 )
-        comment.status = status
+        comment.status, comment.is_public = status, public
         break
     if status == CommentStatus.APPROVED:
         await _announce(comment, engagement.events, engagement.views, counted=bool(delta))
@@ -198,6 +215,7 @@ def comment_message(comment: Comment) -> dict[str, Any]:
         "body": comment.body,
         "html": comment.html,
         "status": comment.status.value,
+        "is_public": comment.is_public,
         "created_at": comment.created_at.isoformat(),
     }
 
@@ -220,7 +238,7 @@ def _published(message: dict[str, Any]) -> CommentRecord:
 async def watch_comments(
     viewer: Viewer, post_id: int, events: Broker
 ) -> AsyncIterator[CommentRecord]:
-    """New comments of a post as they are committed: APPROVED ones (editors: every one).
+    """New comments of a post as they are committed: public ones (editors: every one).
 
     Raises NOT_FOUND when the viewer may not see the post.
     """
@@ -229,6 +247,6 @@ async def watch_comments(
         still_visible = VisibilityWatch(viewer, post_id)
         async for message in subscription:
             comment = _published(message)
-            if viewer.is_editor or comment.status == CommentStatus.APPROVED:
+            if viewer.is_editor or message.get("is_public"):
                 await still_visible.check()
                 yield comment

@@ -1,7 +1,8 @@
 """Moderating comments: a status change or a deletion moves `post.comment_count` atomically.
 
-`comment_count` counts APPROVED comments (replies included), so it changes only when
-a comment enters or leaves APPROVED, in the same transaction as that change.
+`comment_count` counts public comments (APPROVED under APPROVED ancestors, replies
+included), so it changes only when one becomes public or stops being, in the same
+transaction as the change that moved it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ async def delete_comment(viewer: Viewer, comment_id: int, engagement: Engagement
         # approved rows counted here are the ones deleted.
         await Post.filter(id=comment.post_id).select_for_update().first()
         ids = await _thread_ids(comment.id)
-        approved = await Comment.filter(id__in=ids, status=CommentStatus.APPROVED).count()
+        approved = await Comment.filter(id__in=ids, is_public=True).count()
         await Comment.filter(id__in=ids).delete()
         if approved:
             await Post.filter(id=comment.post_id).update(

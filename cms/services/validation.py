@@ -23,6 +23,29 @@ MAX_LEAD = 2_000
 MAX_QUOTE = 10_000
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# NUL (PostgreSQL refuses it in text) and halves of surrogate pairs (no Unicode text
+# holds them alone, and they cannot be encoded to store or send).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: str, field: str) -> str:
+    """The text unchanged, or BAD_USER_INPUT naming `field` if it holds what no text may.
+
+    Every free-text input passes here before anything is stored or compared, so both
+    databases refuse the same input the same way.
+    """
+    found = _UNSTORABLE.search(value)
+    if found is not None:
+        what = (
+            "a NUL character (\\u0000)"
+            if found.group() == "\x00"
+            else "half of a surrogate pair (not valid Unicode)"
+        )
+        raise InvalidInput(
+            f"`{field}` contains {what} at character {found.start() + 1}: remove it.",
+            field=field,
+        )
+    return value
 
 
 def required_text(value: str | None, field: str, max_length: int) -> str:
@@ -34,6 +57,7 @@ def required_text(value: str | None, field: str, max_length: int) -> str:
 
 
 def bounded_text(value: str, field: str, max_length: int) -> str:
+    storable(value, field)
     if len(value) > max_length:
         raise InvalidInput(
             f"`{field}` is {len(value)} characters long; shorten it to at most {max_length}.",
@@ -50,7 +74,7 @@ def optional_text(value: str | None, field: str, max_length: int) -> str | None:
 
 def slug_from_title(title: str) -> str:
     """What a title's slug is when the editor does not pick one."""
-    slug = slugify(title, max_length=MAX_SLUG)
+    slug = slugify(storable(title, "title"), max_length=MAX_SLUG)
     if not slug:
         raise InvalidInput(
             "The title has no letters or digits to make a slug from: pass `slug` too.",
@@ -60,7 +84,7 @@ def slug_from_title(title: str) -> str:
 
 
 def valid_slug(value: str, field: str = "slug") -> str:
-    slug = value.strip()
+    slug = storable(value, field).strip()
     if len(slug) > MAX_SLUG or not _SLUG.match(slug):
         raise InvalidInput(
             f"`{field}` must be 1-{MAX_SLUG} lowercase letters, digits and single hyphens "
@@ -74,7 +98,7 @@ def valid_tags(values: list[str], field: str = "tags") -> list[str]:
     """Lower-cased, stripped, de-duplicated tags in the order given."""
     tags: list[str] = []
     for value in values:
-        tag = value.strip().lower()
+        tag = storable(value, field).strip().lower()
         if not tag:
             raise InvalidInput("A tag must not be empty.", field=field)
         if len(tag) > MAX_TAG:

@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from cms.errors import NotFound, Unauthenticated
-from cms.models import Comment, CommentStatus, Post, PostStatus
+from cms.models import Comment, Post, PostStatus
 from cms.principal import Viewer
 from cms.services import tokens
 from cms.services.read_statements import LIVE
@@ -71,13 +71,14 @@ def visible_posts(viewer: Viewer, status: PostStatus | None = None) -> QuerySet[
 
 
 def visible_comments(viewer: Viewer) -> QuerySet[Comment]:
+    """Editors see every comment; the public those APPROVED under APPROVED ancestors."""
     if viewer.is_editor:
         return Comment.all()
-    return Comment.filter(status=CommentStatus.APPROVED)
+    return Comment.filter(is_public=True)
 
 
 def can_see_comment(viewer: Viewer, comment: Comment) -> bool:
-    return viewer.is_editor or comment.status == CommentStatus.APPROVED
+    return viewer.is_editor or comment.is_public
 
 
 async def require_visible_post(viewer: Viewer, post_id: int) -> Post:

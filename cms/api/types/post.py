@@ -41,7 +41,9 @@ class Post(relay.Node):
     updated_at: datetime
     like_count: int
     stored_view_count: strawberry.Private[int]
-    comment_count: int = strawberry.field(description="Approved comments only.")
+    comment_count: int = strawberry.field(
+        description="Approved comments only, and only where every comment above is approved too."
+    )
 
     @classmethod
     def from_model(cls, post: Any) -> Post:
@@ -93,7 +95,7 @@ class Post(relay.Node):
         sections, stories, comments, pending = await asyncio.gather(
             loaders.sections_by_post_id.load(self.id),
             loaders.stories_by_post_id.load(self.id),
-            loaders.approved_comments_by_post_id.load(self.id),
+            loaders.public_comments_by_post_id.load(self.id),
             loaders.pending_views_by_post_id.load(self.id),
         )
         views = self.stored_view_count + pending
