@@ -30,13 +30,26 @@ REFRESH_ALL = (
     )""",
 )
 
+RESTORE_0006_INDEXES = [
+    'CREATE INDEX IF NOT EXISTS "comment_queue_idx" ON "comment" ("status", "created_at", "id")',
+    'DROP INDEX IF EXISTS "comment_thread_idx"',
+    'CREATE INDEX "comment_thread_idx" ON "comment" ("post_id", "parent_id", "status", '
+    '"created_at", "id")',
+    "DROP INDEX IF EXISTS comment_reply_idx",
+    "CREATE INDEX comment_reply_idx ON comment (parent_id, status, created_at, id) "
+    "WHERE parent_id IS NOT NULL",
+]
+
 
 class Migration(migrations.Migration):
-    dependencies = [('cms', '0005_trusted_documents')]
+    dependencies = [('cms', '0006_token_expiry_and_reusable_names')]
 
     initial = False
 
     operations = [
+        # Undone last: SQLite rebuilds the table to drop the new columns and loses its
+        # indexes, so the ones 0006 had are made again.
+        ops.RunSQL(ops.RunSQL.noop, reverse_sql=RESTORE_0006_INDEXES),
         ops.AddField(
             model_name='Comment',
             name='is_public',
