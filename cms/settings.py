@@ -78,6 +78,12 @@ class Settings:
     response_cache_ttl_s: float = 1.0
     # Prefix of every Redis key and channel, so instances or tests can share one Redis.
     redis_prefix: str = "cms:"
+    # Redis connections this process opens at most; past them, commands wait their turn.
+    redis_max_connections: int = 50
+    # Seconds a command waits for a free Redis connection before Redis counts as unavailable.
+    redis_pool_timeout_s: float = 5.0
+    # Seconds to connect to Redis or wait for one reply before Redis counts as unavailable.
+    redis_timeout_s: float = 2.0
     # One log line per request from uvicorn (the proxy in front usually keeps its own;
     # /metrics counts requests by route and status either way).
     access_log: bool = False
@@ -122,6 +128,9 @@ class Settings:
             public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
             response_cache_ttl_s=float(env.get("CMS_RESPONSE_CACHE_TTL", 1.0)),
             redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
+            redis_max_connections=int(env.get("CMS_REDIS_MAX_CONNECTIONS") or 50),
+            redis_pool_timeout_s=float(env.get("CMS_REDIS_POOL_TIMEOUT_S") or 5.0),
+            redis_timeout_s=float(env.get("CMS_REDIS_TIMEOUT_S") or 2.0),
             trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
             access_log=_flag(env.get("CMS_ACCESS_LOG")),
             secret_key=env.get("CMS_SECRET_KEY") or None,
