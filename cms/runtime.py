@@ -24,6 +24,22 @@ from cms.settings import Settings
 log = logging.getLogger("cms.runtime")
 
 
+def redis_client(url: str, settings: Settings) -> Redis:
+    """A client on its own bounded pool: past `redis_max_connections` a command waits up
+    to `redis_pool_timeout_s` for a free connection instead of failing at once."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_pool_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+        socket_timeout=settings.redis_timeout_s,
+        # A pooled connection Redis dropped (a restart) is opened again once, unnoticed;
+        # a timeout is not retried (the command may have run).
+        retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+    )
+    return Redis.from_pool(pool)
+
+
 @dataclass
 class Runtime:
     """What lives for the life of the app: settings and shared engagement machinery.
@@ -49,17 +65,7 @@ class Runtime:
         events: Broker
         guard = self.redis_guard
         if settings.redis_url:
-            pool = BlockingConnectionPool.from_url(
-                settings.redis_url,
-                max_connections=settings.redis_max_connections,
-                timeout=settings.redis_pool_timeout_s,
-                socket_connect_timeout=settings.redis_timeout_s,
-                socket_timeout=settings.redis_timeout_s,
-                # A connection Redis dropped (a restart) is opened again once, unnoticed;
-                # a timeout is not retried (the command may have run).
-                retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
-            )
-            self.redis = Redis.from_pool(pool)
+            self.redis = redis_client(settings.redis_url, settings)
             views = RedisViewBuffer(self.redis, prefix, limits.view_window_s, guard)
             events = RedisBroker(self.redis, prefix, guard)
         else:

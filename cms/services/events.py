@@ -133,6 +133,7 @@ class RedisBroker:
         self._local = LocalBroker()
         self._reader: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
+        self._first_attempt = asyncio.Event()
 
     @property
     def listening(self) -> bool:
@@ -145,7 +146,7 @@ class RedisBroker:
         reader keeps trying in the background."""
         self._reader = asyncio.create_task(self._read(), name="cms-events-reader")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._listening.wait(), wait_s)
+            await asyncio.wait_for(self._first_attempt.wait(), wait_s)
 
     async def stop(self) -> None:
         if self._reader is not None:
@@ -171,6 +172,7 @@ class RedisBroker:
                 await self._listen(pubsub)
             except TROUBLE as error:
                 self._guard.failed(error)
+                self._first_attempt.set()
             finally:
                 self._listening.clear()
                 with contextlib.suppress(*TROUBLE):
@@ -185,6 +187,7 @@ class RedisBroker:
                 continue
             if message["type"] == "psubscribe":
                 self._listening.set()
+                self._first_attempt.set()
                 self._guard.succeeded()
             elif message["type"] == "pmessage":
                 self._deliver(message)
