@@ -38,41 +38,45 @@ class RedisGuard:
         self._clock = clock
         self._down_since: float | None = None
         self._next_try = 0.0
-
-    @property
-    def down(self) -> bool:
-        """Whether the last attempt failed (the outage has not ended yet)."""
-        return self._down_since is not None
+        # Counts outages begun and ended: a command's outcome only moves the state when
+        # nothing changed since it started (a reply sent before a crash is no recovery).
+        self._epoch = 0
 
     async def call(self, command: Callable[[], Awaitable[T]]) -> T:
         """Run `command`; RedisUnavailable when Redis fails it or is being skipped."""
         if self._down_since is not None and self._clock() < self._next_try:
             raise RedisUnavailable
+        epoch = self._epoch
         try:
             result = await command()
         except TROUBLE as error:
-            self.failed(error)
+            self.failed(error, epoch)
             raise RedisUnavailable from error
-        self.succeeded()
+        self.succeeded(epoch)
         return result
 
-    def failed(self, error: BaseException) -> None:
-        """Redis failed a command: start (or extend) the outage."""
+    def failed(self, error: BaseException, epoch: int | None = None) -> None:
+        """Redis failed a command (begun in `epoch`, else just now): an outage begins."""
+        if epoch is not None and epoch != self._epoch:
+            return
         now = self._clock()
         self._next_try = now + self._retry_s
         if self._down_since is None:
             self._down_since = now
+            self._epoch += 1
             log.warning(
                 "Redis is unavailable (%s); until it answers, views are counted, rate limits "
                 "kept and events delivered by this process alone",
                 type(error).__name__,
             )
 
-    def succeeded(self) -> None:
-        """Redis answered: end the outage if there was one."""
-        if self._down_since is not None:
-            log.warning(
-                "Redis answers again after %.1f s; views, rate limits and events are shared again",
-                self._clock() - self._down_since,
-            )
-            self._down_since = None
+    def succeeded(self, epoch: int | None = None) -> None:
+        """Redis answered a command (begun in `epoch`, else just now): the outage ends."""
+        if self._down_since is None or (epoch is not None and epoch != self._epoch):
+            return
+        log.warning(
+            "Redis answers again after %.1f s; views, rate limits and events are shared again",
+            self._clock() - self._down_since,
+        )
+        self._down_since = None
+        self._epoch += 1
