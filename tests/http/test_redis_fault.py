@@ -40,7 +40,7 @@ mutation View($postId: ID!, $visitorId: String) {
 """
 READ = "query Read($id: ID!) { node(id: $id) { ... on Post { likeCount viewCount } } }"
 # Likes (and as many views and reads) sent in each phase, half through each instance.
-PER_PHASE = 60
+PER_PHASE = 40
 
 
 @pytest.fixture
