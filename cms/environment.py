@@ -95,6 +95,9 @@ class Environment(BaseSettings):
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite://./cms.sqlite3"
     redis_url: Annotated[str | None, AfterValidator(_redis_url)] = None
     redis_prefix: str = "cms:"
+    redis_max_connections: Annotated[int, Field(ge=1)] = 50
+    redis_pool_timeout_s: Annotated[float, Field(gt=0)] = 5.0
+    redis_timeout_s: Annotated[float, Field(gt=0)] = 2.0
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     debug: bool = False

@@ -8,11 +8,15 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError
 
 from cms.services.engagement import Engagement
 from cms.services.events import Broker, LocalBroker, RedisBroker
 from cms.services.rate_limits import RateLimits
+from cms.services.redis_guard import TROUBLE, RedisGuard
 from cms.services.tokens import UsageClock
 from cms.services.views import MemoryViewBuffer, RedisViewBuffer, ViewBuffer
 from cms.settings import Settings
@@ -20,18 +24,37 @@ from cms.settings import Settings
 log = logging.getLogger("cms.runtime")
 
 
+def redis_client(url: str, settings: Settings) -> Redis:
+    """A client on its own bounded pool: past `redis_max_connections` a command waits up
+    to `redis_pool_timeout_s` for a free connection instead of failing at once."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_pool_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+        socket_timeout=settings.redis_timeout_s,
+        # A pooled connection Redis dropped (a restart) is opened again once, unnoticed;
+        # a timeout is not retried (the command may have run).
+        retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+    )
+    return Redis.from_pool(pool)
+
+
 @dataclass
 class Runtime:
     """What lives for the life of the app: settings and shared engagement machinery.
 
     Without `redis_url` everything is in this process; with it, view counts, rate-limit
-    windows and subscription events are shared by every instance on that Redis.
+    windows and subscription events are shared by every instance on that Redis, through
+    one bounded pool whose commands wait for a free connection rather than fail. While
+    Redis is unavailable they fall back to this process (see `services/redis_guard.py`).
     """
 
     settings: Settings
     # When each API token's last use was last written, so it is written once a minute.
     token_usage: UsageClock = field(default_factory=UsageClock)
     redis: Redis | None = field(init=False, default=None)
+    redis_guard: RedisGuard = field(init=False, default_factory=RedisGuard)
     engagement: Engagement = field(init=False)
     _flusher: asyncio.Task[None] | None = field(init=False, default=None)
 
@@ -40,16 +63,17 @@ class Runtime:
         prefix = settings.redis_prefix
         views: ViewBuffer
         events: Broker
+        guard = self.redis_guard
         if settings.redis_url:
-            self.redis = Redis.from_url(settings.redis_url)
-            views = RedisViewBuffer(self.redis, prefix, limits.view_window_s)
-            events = RedisBroker(self.redis, prefix)
+            self.redis = redis_client(settings.redis_url, settings)
+            views = RedisViewBuffer(self.redis, prefix, limits.view_window_s, guard)
+            events = RedisBroker(self.redis, prefix, guard)
         else:
             views = MemoryViewBuffer(limits.view_window_s)
             events = LocalBroker()
         self.engagement = Engagement(
             limits=limits,
-            rate_limits=RateLimits(limits, settings.redis_url, prefix),
+            rate_limits=RateLimits(limits, self.redis, prefix, guard),
             views=views,
             events=events,
             # Unset: a key for this process only (set CMS_SECRET_KEY when running several).
@@ -63,6 +87,15 @@ class Runtime:
     @property
     def events(self) -> Broker:
         return self.engagement.events
+
+    async def redis_answers(self) -> bool | None:
+        """Whether Redis answers a PING now; None when the process runs without Redis."""
+        if self.redis is None:
+            return None
+        try:
+            return bool(await asyncio.wait_for(self.redis.ping(), self.settings.redis_timeout_s))
+        except TROUBLE:
+            return False
 
     async def start(self) -> None:
         """Start background work; called by the app's lifespan after the database opens."""

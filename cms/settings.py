@@ -58,6 +58,12 @@ class Settings:
     response_cache_ttl_s: float = 1.0
     # Prefix of every Redis key and channel, so instances or tests can share one Redis.
     redis_prefix: str = "cms:"
+    # Redis connections this process opens at most; past them, commands wait their turn.
+    redis_max_connections: int = 50
+    # Seconds a command waits for a free Redis connection before Redis counts as unavailable.
+    redis_pool_timeout_s: float = 5.0
+    # Seconds to connect to Redis or wait for one reply before Redis counts as unavailable.
+    redis_timeout_s: float = 2.0
     # One log line per request from uvicorn (the proxy in front usually keeps its own;
     # /metrics counts requests by route and status either way).
     access_log: bool = False
@@ -118,6 +124,9 @@ class Settings:
             public_max_age_s=env.public_max_age,
             response_cache_ttl_s=env.response_cache_ttl,
             redis_prefix=env.redis_prefix,
+            redis_max_connections=env.redis_max_connections,
+            redis_pool_timeout_s=env.redis_pool_timeout_s,
+            redis_timeout_s=env.redis_timeout_s,
             trusted_documents=env.trusted_documents,
             access_log=env.access_log,
             secret_key=env.secret_key,

@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager, suppress
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate as run_migrations
+from tortoise.migrations.executor import MigrationExecutor
 
 from cms.db.backends.sqlite import TimedSqliteClient
-from cms.db.config import tortoise_config
+from cms.db.config import APP_LABEL, MIGRATIONS_MODULE, tortoise_config
 from cms.db.outage_log import quiet_pool_retries
 
 
@@ -62,6 +63,13 @@ async def ping() -> bool:
     except Exception:
         return False
     return True
+
+
+async def pending_migrations() -> list[str]:
+    """Names of the committed migrations the open database has not applied, in order."""
+    apps = {APP_LABEL: {"migrations": MIGRATIONS_MODULE}}
+    executor = MigrationExecutor(get_connection("default"), apps)
+    return [step.migration.name for step in await executor.plan() if not step.backward]
 
 
 async def migrate(database_url: str) -> None:

@@ -17,7 +17,8 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+
+from cms.services.redis_guard import TROUBLE, RedisGuard, RedisUnavailable
 
 log = logging.getLogger("cms.events")
 
@@ -110,25 +111,42 @@ class LocalBroker:
 
 
 class RedisBroker:
-    """Publishes to Redis; one pattern subscription per process feeds its local subscribers."""
+    """Publishes to Redis; one pattern subscription per process feeds its local subscribers.
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    When the subscription's connection drops, the reader subscribes again as soon as
+    Redis answers; subscribers stay subscribed meanwhile and hear the events of this
+    process, which `publish` delivers directly while Redis is unavailable.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        guard: RedisGuard | None = None,
+        *,
+        reconnect_s: float = 1.0,
+    ) -> None:
         self._redis = redis
         self._prefix = f"{prefix}events:"
+        self._guard = guard or RedisGuard()
+        self._reconnect_s = reconnect_s
         self._local = LocalBroker()
         self._reader: asyncio.Task[None] | None = None
+        self._listening = asyncio.Event()
+        self._first_attempt = asyncio.Event()
 
-    async def start(self) -> None:
-        pubsub = self._redis.pubsub()
-        await pubsub.psubscribe(f"{self._prefix}*")
-        # Wait for Redis to confirm, so events published once start() returns are heard.
-        while True:
-            reply = await pubsub.get_message(ignore_subscribe_messages=False, timeout=5.0)
-            if reply is None:
-                raise ConnectionError("Redis did not confirm the events subscription")
-            if reply["type"] == "psubscribe":
-                break
-        self._reader = asyncio.create_task(self._read(pubsub), name="cms-events-reader")
+    @property
+    def listening(self) -> bool:
+        """Whether the Redis subscription is confirmed (events of other instances arrive)."""
+        return self._listening.is_set()
+
+    async def start(self, wait_s: float = 5.0) -> None:
+        """Subscribe, waiting up to `wait_s` for Redis to confirm so events published once
+        this returns are heard. Redis being unavailable does not stop the process: the
+        reader keeps trying in the background."""
+        self._reader = asyncio.create_task(self._read(), name="cms-events-reader")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_attempt.wait(), wait_s)
 
     async def stop(self) -> None:
         if self._reader is not None:
@@ -138,29 +156,47 @@ class RedisBroker:
             self._reader = None
 
     async def publish(self, channel: str, message: Message) -> None:
-        await self._redis.publish(f"{self._prefix}{channel}", json.dumps(message))
+        data = json.dumps(message)
+        try:
+            await self._guard.call(lambda: self._redis.publish(f"{self._prefix}{channel}", data))
+        except RedisUnavailable:
+            self._local.deliver(channel, message)
 
     def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
         return self._local.subscribe(channel)
 
-    async def _read(self, pubsub: Any) -> None:
+    async def _read(self) -> None:
+        while True:
+            pubsub: Any = self._redis.pubsub()
+            try:
+                await self._listen(pubsub)
+            except TROUBLE as error:
+                self._guard.failed(error)
+                self._first_attempt.set()
+            finally:
+                self._listening.clear()
+                with contextlib.suppress(*TROUBLE):
+                    await pubsub.aclose()
+            await asyncio.sleep(self._reconnect_s)
+
+    async def _listen(self, pubsub: Any) -> None:
+        await pubsub.psubscribe(f"{self._prefix}*")
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=False, timeout=1.0)
+            if message is None:
+                continue
+            if message["type"] == "psubscribe":
+                self._listening.set()
+                self._first_attempt.set()
+                self._guard.succeeded()
+            elif message["type"] == "pmessage":
+                self._deliver(message)
+
+    def _deliver(self, message: Message) -> None:
+        channel = message["channel"]
+        if isinstance(channel, bytes):
+            channel = channel.decode()
         try:
-            while True:
-                try:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                except (RedisError, OSError):
-                    # redis-py reconnects and subscribes again on the next call.
-                    log.warning("lost the Redis events connection; retrying", exc_info=True)
-                    await asyncio.sleep(1.0)
-                    continue
-                if message is None or message["type"] != "pmessage":
-                    continue
-                channel = message["channel"]
-                if isinstance(channel, bytes):
-                    channel = channel.decode()
-                try:
-                    self._local.deliver(channel[len(self._prefix) :], json.loads(message["data"]))
-                except ValueError:
-                    log.warning("dropped a malformed event on %s", channel)
-        finally:
-            await pubsub.aclose()
+            self._local.deliver(channel[len(self._prefix) :], json.loads(message["data"]))
+        except ValueError:
+            log.warning("dropped a malformed event on %s", channel)

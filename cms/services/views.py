@@ -3,7 +3,9 @@
 A view costs no database write: it is de-duplicated and counted in a buffer (this
 process's memory, or Redis so instances share it) and a background task owned by
 the runtime adds the buffered counts to `post.view_count` in one transaction. Until
-then, `pending()` is what a reader adds to the stored count.
+then, `pending()` is what a reader adds to the stored count. While Redis is
+unavailable the Redis buffer counts in this process's memory and flushes that, so
+views are still counted (de-duplicated per instance only) and reads still answer.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tortoise.transactions import in_transaction
 from cms.models import Post
 from cms.principal import Viewer
 from cms.services.engagement import Engagement, clean_visitor_id
+from cms.services.redis_guard import RedisGuard, RedisUnavailable
 from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
 
@@ -128,10 +131,18 @@ return totals
 
 
 class RedisViewBuffer:
-    """Shared by every instance on one Redis: de-duplication and counts survive restarts."""
+    """Shared by every instance on one Redis: de-duplication and counts survive restarts.
 
-    def __init__(self, redis: Redis, prefix: str, window_s: int) -> None:
+    Commands run through `guard`; when Redis is unavailable, views are counted in a
+    `MemoryViewBuffer` of this process, which every flush writes first.
+    """
+
+    def __init__(
+        self, redis: Redis, prefix: str, window_s: int, guard: RedisGuard | None = None
+    ) -> None:
         self._redis = redis
+        self._guard = guard or RedisGuard()
+        self._local = MemoryViewBuffer(window_s)
         self._window_s = window_s
         self._prefix = f"{prefix}views:"
         self._pending_key = f"{self._prefix}pending"
@@ -140,9 +151,16 @@ class RedisViewBuffer:
         self._pending_script = redis.register_script(_PENDING)
 
     async def record(self, post_id: int, visitor_key: str) -> bool:
+        try:
+            return await self._guard.call(lambda: self._record(post_id, visitor_key))
+        except RedisUnavailable:
+            return await self._local.record(post_id, visitor_key)
+
+    async def _record(self, post_id: int, visitor_key: str) -> bool:
         seen = f"{self._prefix}seen:{post_id}:{visitor_key}"
         if not await self._redis.set(seen, 1, nx=True, ex=self._window_s):
             return False
+        # Should this fail, the view is counted in memory instead: seen, and counted once.
         await self._redis.hincrby(self._pending_key, str(post_id), 1)
         return True
 
@@ -150,22 +168,40 @@ class RedisViewBuffer:
         ids = [str(post_id) for post_id in post_ids]
         if not ids:
             return {}
-        totals = await self._pending_script(keys=[self._pending_key, self._flushing_set], args=ids)
-        return {int(pid): int(n) for pid, n in zip(ids, totals, strict=True) if int(n)}
+        counts = await self._local.pending(int(pid) for pid in ids)
+        try:
+            totals = await self._guard.call(
+                lambda: self._pending_script(keys=[self._pending_key, self._flushing_set], args=ids)
+            )
+        except RedisUnavailable:
+            # What Redis holds is out of reach: readers see the stored count and ours.
+            return counts
+        for pid, n in zip(ids, totals, strict=True):
+            if int(n):
+                counts[int(pid)] = counts.get(int(pid), 0) + int(n)
+        return counts
 
     async def flush(self) -> int:
+        written = await self._local.flush()
+        try:
+            return written + await self._flush_shared()
+        except RedisUnavailable:
+            # Batches already moved aside stay in flight (still counted by pending());
+            # they are written once Redis answers and they count as abandoned.
+            return written
+
+    async def _flush_shared(self) -> int:
         written = await self._recover_abandoned()
         batch_key = f"{self._prefix}batch:{int(time.time())}:{uuid.uuid4().hex}"
         keys = [self._pending_key, batch_key, self._flushing_set]
-        if not await self._start_flush(keys=keys):
+        if not await self._guard.call(lambda: self._start_flush(keys=keys)):
             return written
         return written + await self._write_batch(batch_key)
 
     async def _write_batch(self, batch_key: str) -> int:
-        batch: dict[int, int] = {}
+        raw = await self._guard.call(lambda: self._redis.hgetall(batch_key))
+        batch = {int(pid): int(n) for pid, n in raw.items()}
         try:
-            raw = await self._redis.hgetall(batch_key)
-            batch = {int(pid): int(n) for pid, n in raw.items()}
             await write_views(batch)
         except BaseException:
             await self._finish(batch_key, put_back=batch)
@@ -176,7 +212,7 @@ class RedisViewBuffer:
     async def _recover_abandoned(self) -> int:
         """Write batches whose flusher died mid-way (older than ABANDONED_AFTER_S)."""
         written = 0
-        for raw_key in await self._redis.smembers(self._flushing_set):
+        for raw_key in await self._guard.call(lambda: self._redis.smembers(self._flushing_set)):
             key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
             started = key.removeprefix(f"{self._prefix}batch:").split(":", 1)[0]
             if started.isdigit() and time.time() - int(started) > ABANDONED_AFTER_S:
@@ -185,12 +221,15 @@ class RedisViewBuffer:
         return written
 
     async def _finish(self, batch_key: str, put_back: Mapping[int, int] | None = None) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for post_id, n in (put_back or {}).items():
-                pipe.hincrby(self._pending_key, str(post_id), n)
-            pipe.delete(batch_key)
-            pipe.srem(self._flushing_set, batch_key)
-            await pipe.execute()
+        async def finish() -> None:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for post_id, n in (put_back or {}).items():
+                    pipe.hincrby(self._pending_key, str(post_id), n)
+                pipe.delete(batch_key)
+                pipe.srem(self._flushing_set, batch_key)
+                await pipe.execute()
+
+        await self._guard.call(finish)
 
 
 async def record_view(

@@ -59,7 +59,11 @@ async def test_queries_work_over_get_and_mutations_do_not(client: httpx.AsyncCli
 
 async def test_probes_answer(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
-    assert (await client.get("/readyz")).json() == {"status": "ok", "database": "ok"}
+    assert (await client.get("/readyz")).json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+    }
 
 
 async def test_readyz_says_503_while_the_database_does_not_answer() -> None:

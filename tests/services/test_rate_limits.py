@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
+from redis.asyncio import Redis
 
 from cms.errors import RateLimited
 from cms.services.rate_limits import RateLimits
@@ -11,12 +14,19 @@ from cms.settings import Limits
 LIMITS = Limits(comment_rate="2/minute", like_rate="3/minute", view_rate="1/second")
 
 
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
 @pytest.fixture(params=["memory", "redis"])
 def rate_limits(request: pytest.FixtureRequest) -> RateLimits:
     if request.param == "memory":
         return RateLimits(LIMITS)
-    redis_url = request.getfixturevalue("redis_url")
-    return RateLimits(LIMITS, redis_url, request.getfixturevalue("redis_prefix"))
+    redis = request.getfixturevalue("redis")
+    return RateLimits(LIMITS, redis, request.getfixturevalue("redis_prefix"))
 
 
 async def test_each_action_has_its_own_limit_per_client(rate_limits: RateLimits) -> None:
@@ -37,9 +47,9 @@ async def test_each_action_has_its_own_limit_per_client(rate_limits: RateLimits)
     assert "try again in" in like.value.message
 
 
-async def test_instances_on_one_redis_share_the_window(redis_url: str, redis_prefix: str) -> None:
-    one = RateLimits(LIMITS, redis_url, redis_prefix)
-    two = RateLimits(LIMITS, redis_url, redis_prefix)
+async def test_instances_on_one_redis_share_the_window(redis: Redis, redis_prefix: str) -> None:
+    one = RateLimits(LIMITS, redis, redis_prefix)
+    two = RateLimits(LIMITS, redis, redis_prefix)
     await one.hit("comment", "a")
     await two.hit("comment", "a")
 
@@ -47,9 +57,9 @@ async def test_instances_on_one_redis_share_the_window(redis_url: str, redis_pre
         await one.hit("comment", "a")
 
 
-async def test_separate_prefixes_do_not_share_a_window(redis_url: str, redis_prefix: str) -> None:
-    one = RateLimits(LIMITS, redis_url, redis_prefix)
-    two = RateLimits(LIMITS, redis_url, redis_prefix + "other:")
+async def test_separate_prefixes_do_not_share_a_window(redis: Redis, redis_prefix: str) -> None:
+    one = RateLimits(LIMITS, redis, redis_prefix)
+    two = RateLimits(LIMITS, redis, redis_prefix + "other:")
     await one.hit("view", "a")
 
     await two.hit("view", "a")
