@@ -34,7 +34,7 @@ def _csv(value: str | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Limits:
-    """Query guards, page sizes and engagement rules."""
+    """Query guards, page sizes, engagement rules and connection limits."""
 
     max_depth: int = 10
     max_aliases: int = 15
@@ -59,6 +59,21 @@ class Limits:
     view_window_s: int = 1800
     # How often buffered views are written to the database.
     view_flush_interval_s: float = 2.0
+    # Largest request body (and WebSocket message) read; larger ones get HTTP 413.
+    max_body_bytes: int = 1024 * 1024
+    # Seconds a request's body may take to arrive once its headers have (then HTTP 408).
+    body_timeout_s: float = 30.0
+    # Seconds a connection may take to send a request's headers before it is closed.
+    header_timeout_s: float = 10.0
+    # Seconds an idle keep-alive connection stays open between requests.
+    keep_alive_timeout_s: int = 5
+    # Open WebSockets per process, and per client address (closed with 1013 past them).
+    max_websockets: int = 1000
+    max_websockets_per_client: int = 20
+    # Operations running at once on one WebSocket; more get an `error` (RATE_LIMITED).
+    max_subscriptions_per_connection: int = 10
+    # Seconds a WebSocket may wait before its connection_init (then closed with 4408).
+    websocket_init_timeout_s: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,24 @@ class Settings:
             view_window_s=int(env.get("CMS_VIEW_WINDOW_S", Limits.view_window_s)),
             view_flush_interval_s=float(
                 env.get("CMS_VIEW_FLUSH_INTERVAL_S", Limits.view_flush_interval_s)
+            ),
+            max_body_bytes=int(env.get("CMS_MAX_BODY_BYTES", Limits.max_body_bytes)),
+            body_timeout_s=float(env.get("CMS_BODY_TIMEOUT_S", Limits.body_timeout_s)),
+            header_timeout_s=float(env.get("CMS_HEADER_TIMEOUT_S", Limits.header_timeout_s)),
+            keep_alive_timeout_s=int(
+                env.get("CMS_KEEP_ALIVE_TIMEOUT_S", Limits.keep_alive_timeout_s)
+            ),
+            max_websockets=int(env.get("CMS_MAX_WEBSOCKETS", Limits.max_websockets)),
+            max_websockets_per_client=int(
+                env.get("CMS_MAX_WEBSOCKETS_PER_CLIENT", Limits.max_websockets_per_client)
+            ),
+            max_subscriptions_per_connection=int(
+                env.get(
+                    "CMS_MAX_SUBSCRIPTIONS_PER_CONNECTION", Limits.max_subscriptions_per_connection
+                )
+            ),
+            websocket_init_timeout_s=float(
+                env.get("CMS_WEBSOCKET_INIT_TIMEOUT_S", Limits.websocket_init_timeout_s)
             ),
         )
         return cls(

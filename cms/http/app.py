@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from cms.api.schema import build_schema
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
+from cms.http.body_limit import BodyLimitMiddleware
 from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
@@ -56,7 +57,12 @@ def create_app(settings: Settings) -> Starlette:
             MetricsMiddleware,
             metrics=metrics,
             routes=frozenset(r.path for r in routes if isinstance(r, Route)),
-        )
+        ),
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.limits.max_body_bytes,
+            timeout_s=settings.limits.body_timeout_s,
+        ),
     ]
     if settings.cors_origins:
         middleware.append(
