@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -25,6 +26,7 @@ from cms.http.graphiql import local_graphiql
 from cms.http.persisted_queries import PersistedQueries, resolved_query
 from cms.http.response_cache import Operation, ResponseCache, operation_of
 from cms.http.transport import Refusal, check_operation, read_payload
+from cms.http.websocket_limits import TRY_AGAIN_LATER, LimitedTransportWSHandler, WebSocketSlots
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
@@ -33,15 +35,21 @@ from cms.services import tokens
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI app with the CMS's context: viewer, client address, loaders."""
 
+    graphql_transport_ws_handler_class = LimitedTransportWSHandler
+
     def __init__(self, schema: CMSSchema, runtime: Runtime) -> None:
+        limits = runtime.settings.limits
         super().__init__(
             schema,
             graphql_ide="graphiql",
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allowed_origins=runtime.settings.cors_origins,
+            connection_init_wait_timeout=timedelta(seconds=limits.websocket_init_timeout_s),
+            max_subscriptions_per_connection=limits.max_subscriptions_per_connection,
         )
         self.runtime = runtime
+        self.websockets = WebSocketSlots(limits.max_websockets, limits.max_websockets_per_client)
         self.graphiql_page = local_graphiql(self.graphql_ide_html)
         self.persisted = PersistedQueries(trusted_only=runtime.settings.trusted_documents)
         ttl = runtime.settings.response_cache_ttl_s
@@ -66,6 +74,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return HTMLResponse(self.graphiql_page)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, WebSocket):
+            return await self._run_websocket(request, context, root_value)
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         key = None
@@ -129,6 +139,21 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             self.cache.clear()
         return response
+
+    async def _run_websocket(self, websocket: WebSocket, context: Any, root_value: Any) -> Any:
+        """A WebSocket within the per-process and per-address limits; closed with 1013
+        (and a reason naming the limit) past them."""
+        peer = websocket.client.host if websocket.client else None
+        client = client_address(peer, websocket.headers, self.runtime.settings.trusted_proxies)
+        refusal = self.websockets.acquire(client)
+        if refusal is not None:
+            await websocket.accept(subprotocol=await self.pick_websocket_subprotocol(websocket))
+            await websocket.close(code=TRY_AGAIN_LATER, reason=refusal)
+            return websocket
+        try:
+            return await super().run(websocket, context, root_value)
+        finally:
+            self.websockets.release(client)
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Subscriptions authenticate with `{"Authorization": "Bearer ..."}` in connection_init.
