@@ -13,8 +13,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from cms.api.context import Context
@@ -23,6 +24,14 @@ from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.http.graphiql import local_graphiql
+from cms.http.media_types import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    failed_before_execution,
+    negotiate,
+    response_media_type,
+    status_without_data,
+)
 from cms.http.persisted_queries import PersistedQueries, resolved_query
 from cms.http.response_cache import Operation, ResponseCache, operation_of
 from cms.http.transport import Refusal, check_operation, read_payload
@@ -64,6 +73,33 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return dataclasses.replace(data, query=text)
         return data
 
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Under application/graphql-response+json a request error has no `data`."""
+        response = await super().process_result(request, result)
+        if response_media_type.get() == GRAPHQL_RESPONSE and failed_before_execution(
+            result.data, result.errors
+        ):
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The negotiated media type; under application/graphql-response+json, an answer
+        without `data` has a 4xx (or 5xx) status."""
+        response = super().create_response(response_data, sub_response)
+        if response_media_type.get() != GRAPHQL_RESPONSE:
+            return response
+        response.media_type = GRAPHQL_RESPONSE
+        response.headers["content-type"] = GRAPHQL_RESPONSE
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = status_without_data(response_data)
+            if response.status_code == 401:
+                response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -78,6 +114,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return await self._run_websocket(request, context, root_value)
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        media_type = negotiate(request.headers.get("accept"))
+        response_media_type.set(media_type or JSON)
         key = None
         if (
             self.cache is not None
@@ -86,7 +124,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             # Only anonymous queries' answers are kept, so the same request bytes may be
             # answered before anything reads them (each was admitted when it ran).
-            key = await self.cache.key(request)
+            key = await self.cache.key(request, media_type or "")
             if (cached := self.cache.get(key)) is not None:
                 return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
         operation = None
@@ -94,6 +132,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if request.method in ("GET", "POST"):
             try:
                 payload = await read_payload(request)
+                if payload is not None and media_type is None:
+                    raise Refusal(
+                        f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}: accept one of "
+                        "them (the Accept header names neither).",
+                        406,
+                    )
                 if payload is not None:
                     refusal = await self.persisted.prepare(request, payload)
                     if refusal is not None:
@@ -107,7 +151,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     )
                     operation = operation_of(node) if node is not None else None
             except Refusal as refusal:
-                return with_cache_headers(request, refusal.response(), 0)
+                return with_cache_headers(request, refusal.response(media_type or JSON), 0)
         response = await self._answer(request, key, operation, context, root_value)
         if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)

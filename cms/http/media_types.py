@@ -9,7 +9,11 @@ is `application/json`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
+from typing import Any
+
+from graphql import GraphQLError
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -73,3 +77,21 @@ def negotiate(accept: str | None) -> str | None:
     if json_weight > 0:
         return JSON
     return None
+
+
+# Statuses for answers without `data` under application/graphql-response+json, by the
+# first error's code; any other code is the request's fault (400).
+_STATUS_BY_CODE = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "RATE_LIMITED": 429, "INTERNAL": 500}
+
+
+def failed_before_execution(data: object, errors: Sequence[GraphQLError] | None) -> bool:
+    """Whether a result is a request error: no data, and only errors outside any field
+    (the document did not parse or validate, the variables did not fit, a bad token)."""
+    return data is None and bool(errors) and all(error.path is None for error in errors or ())
+
+
+def status_without_data(response: Mapping[str, Any]) -> int:
+    """The 4xx or 5xx status of an answer that has no `data`."""
+    errors = response.get("errors") or [{}]
+    code = (errors[0].get("extensions") or {}).get("code")
+    return _STATUS_BY_CODE.get(str(code), 400)

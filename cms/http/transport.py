@@ -83,8 +83,10 @@ def check_operation(
     for field in ("variables", "extensions"):
         if payload.get(field) is not None and not isinstance(payload[field], dict):
             raise Refusal(f"`{field}` must be a JSON object.", 400)
+    if document_text is None:
+        raise Refusal("The request has no GraphQL document: send it in `query`.", 400)
     if not isinstance(document_text, str):
-        return None  # no document: the GraphQL view says so
+        raise Refusal("`query` must be a string holding the GraphQL document.", 400)
     try:
         document = cached_parse(document_text, max_tokens=max_tokens)
     except GraphQLError:
