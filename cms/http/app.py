@@ -19,12 +19,14 @@ from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
 from cms.http.metrics import Metrics, MetricsMiddleware
+from cms.logs import cap_logged_values
 from cms.runtime import Runtime
 from cms.settings import Settings
 
 
 def create_app(settings: Settings) -> Starlette:
     """The ASGI app; its lifespan opens the database and the runtime, and closes them."""
+    cap_logged_values()
     runtime = Runtime(settings)
     if settings.debug:
         enable_statement_counting()
