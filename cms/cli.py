@@ -16,6 +16,7 @@ from cms.commands import documents as document_commands
 from cms.commands import tokens as token_commands
 from cms.db.lifecycle import database
 from cms.db.lifecycle import migrate as apply_migrations
+from cms.environment import SettingsError
 from cms.settings import Settings
 
 T = TypeVar("T")
@@ -25,6 +26,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def check_configuration() -> None:
+    """Every command first checks the CMS_* variables; a mistake names its variable."""
+    try:
+        Settings.from_env()
+    except SettingsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+
+
 app.add_typer(token_commands.app, name="token")
 app.add_typer(document_commands.app, name="documents")
 SCHEMA_FILE = Path("schema/schema.graphql")
@@ -71,6 +84,7 @@ def serve(
         http=header_timeout_protocol(limits.header_timeout_s),
         timeout_keep_alive=limits.keep_alive_timeout_s,
         ws_max_size=limits.max_body_bytes,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
 
 

@@ -1,35 +1,15 @@
-"""Configuration: read once from `CMS_*` environment variables (and `.env`)."""
+"""Configuration: read once from `CMS_*` environment variables (and `.env`), validated
+at start-up so that a mistake names its variable instead of ending in a traceback."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from cms.environment import Environment, read_environment
 
 DEFAULT_DATABASE_URL = "sqlite://./cms.sqlite3"
-
-
-def _read_dotenv(path: Path) -> dict[str, str]:
-    """`KEY=value` lines of a `.env` file; comments and blank lines are skipped."""
-    if not path.is_file():
-        return {}
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip()] = value.strip().strip("'\"")
-    return values
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _csv(value: str | None) -> tuple[str, ...]:
-    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -101,62 +81,60 @@ class Settings:
     # Keys the hashes of client addresses stored with comments and views; share it
     # between instances. Unset, each process makes its own.
     secret_key: str | None = None
+    # Longest a single SQL statement of a serving process may run, in seconds; past it
+    # the statement is stopped and the request answers QUERY_TOO_COMPLEX (0: no limit).
+    statement_timeout_s: float = 5.0
+    # On SIGTERM, how long requests in flight may take to finish before they are cancelled.
+    shutdown_timeout_s: int = 10
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings from the environment, falling back to `.env` in the working directory."""
-        env = {**_read_dotenv(Path(".env")), **(os.environ if environ is None else environ)}
+        """Settings from the environment (`environ`, or the process's and `.env` in the
+        working directory); `SettingsError` names every variable that is wrong."""
+        env = read_environment(os.environ if environ is None else environ, environ is None)
+        return cls.from_environment(env)
+
+    @classmethod
+    def from_environment(cls, env: Environment) -> Settings:
         limits = Limits(
-            max_depth=int(env.get("CMS_MAX_DEPTH", Limits.max_depth)),
-            max_aliases=int(env.get("CMS_MAX_ALIASES", Limits.max_aliases)),
-            max_cost=int(env.get("CMS_MAX_COST", Limits.max_cost)),
-            comment_rate=env.get("CMS_COMMENT_RATE", Limits.comment_rate),
-            like_rate=env.get("CMS_LIKE_RATE", Limits.like_rate),
-            view_rate=env.get("CMS_VIEW_RATE", Limits.view_rate),
-            comment_hold_links=int(env.get("CMS_COMMENT_HOLD_LINKS", Limits.comment_hold_links)),
-            comment_duplicate_window_s=int(
-                env.get("CMS_COMMENT_DUPLICATE_WINDOW_S", Limits.comment_duplicate_window_s)
-            ),
-            comment_max_depth=int(env.get("CMS_COMMENT_MAX_DEPTH", Limits.comment_max_depth)),
-            comment_blocklist=_csv(env.get("CMS_COMMENT_BLOCKLIST")),
-            hold_first_comment=not _flag(env.get("CMS_APPROVE_FIRST_COMMENT")),
-            view_window_s=int(env.get("CMS_VIEW_WINDOW_S", Limits.view_window_s)),
-            view_flush_interval_s=float(
-                env.get("CMS_VIEW_FLUSH_INTERVAL_S", Limits.view_flush_interval_s)
-            ),
-            max_body_bytes=int(env.get("CMS_MAX_BODY_BYTES", Limits.max_body_bytes)),
-            body_timeout_s=float(env.get("CMS_BODY_TIMEOUT_S", Limits.body_timeout_s)),
-            header_timeout_s=float(env.get("CMS_HEADER_TIMEOUT_S", Limits.header_timeout_s)),
-            keep_alive_timeout_s=int(
-                env.get("CMS_KEEP_ALIVE_TIMEOUT_S", Limits.keep_alive_timeout_s)
-            ),
-            max_websockets=int(env.get("CMS_MAX_WEBSOCKETS", Limits.max_websockets)),
-            max_websockets_per_client=int(
-                env.get("CMS_MAX_WEBSOCKETS_PER_CLIENT", Limits.max_websockets_per_client)
-            ),
-            max_subscriptions_per_connection=int(
-                env.get(
-                    "CMS_MAX_SUBSCRIPTIONS_PER_CONNECTION", Limits.max_subscriptions_per_connection
-                )
-            ),
-            websocket_init_timeout_s=float(
-                env.get("CMS_WEBSOCKET_INIT_TIMEOUT_S", Limits.websocket_init_timeout_s)
-            ),
+            max_depth=env.max_depth,
+            max_aliases=env.max_aliases,
+            max_cost=env.max_cost,
+            comment_rate=env.comment_rate,
+            like_rate=env.like_rate,
+            view_rate=env.view_rate,
+            comment_hold_links=env.comment_hold_links,
+            comment_duplicate_window_s=env.comment_duplicate_window_s,
+            comment_max_depth=env.comment_max_depth,
+            comment_blocklist=env.comment_blocklist,
+            hold_first_comment=not env.approve_first_comment,
+            view_window_s=env.view_window_s,
+            view_flush_interval_s=env.view_flush_interval_s,
+            max_body_bytes=env.max_body_bytes,
+            body_timeout_s=env.body_timeout_s,
+            header_timeout_s=env.header_timeout_s,
+            keep_alive_timeout_s=env.keep_alive_timeout_s,
+            max_websockets=env.max_websockets,
+            max_websockets_per_client=env.max_websockets_per_client,
+            max_subscriptions_per_connection=env.max_subscriptions_per_connection,
+            websocket_init_timeout_s=env.websocket_init_timeout_s,
         )
         return cls(
-            database_url=env.get("CMS_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            redis_url=env.get("CMS_REDIS_URL") or None,
-            host=env.get("CMS_HOST") or "127.0.0.1",
-            port=int(env.get("CMS_PORT") or 8000),
-            debug=_flag(env.get("CMS_DEBUG")),
-            cors_origins=_csv(env.get("CMS_CORS_ORIGINS")),
-            trusted_proxies=_csv(env.get("CMS_TRUSTED_PROXIES")),
-            public_max_age_s=int(env.get("CMS_PUBLIC_MAX_AGE") or 10),
-            response_cache_ttl_s=float(env.get("CMS_RESPONSE_CACHE_TTL", 1.0)),
-            redis_prefix=env.get("CMS_REDIS_PREFIX") or "cms:",
-            trusted_documents=_flag(env.get("CMS_TRUSTED_DOCUMENTS")),
-            access_log=_flag(env.get("CMS_ACCESS_LOG")),
-            secret_key=env.get("CMS_SECRET_KEY") or None,
+            database_url=env.database_url,
+            redis_url=env.redis_url,
+            host=env.host,
+            port=env.port,
+            debug=env.debug,
+            cors_origins=env.cors_origins,
+            trusted_proxies=env.trusted_proxies,
+            public_max_age_s=env.public_max_age,
+            response_cache_ttl_s=env.response_cache_ttl,
+            redis_prefix=env.redis_prefix,
+            trusted_documents=env.trusted_documents,
+            access_log=env.access_log,
+            secret_key=env.secret_key,
+            statement_timeout_s=env.statement_timeout_s,
+            shutdown_timeout_s=env.shutdown_timeout_s,
             limits=limits,
         )

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cms.environment import SettingsError
 from cms.settings import Limits, Settings
 
 
@@ -46,3 +54,120 @@ def test_without_variables_everything_stays_in_process_with_the_documented_rules
     assert (settings.redis_url, settings.redis_prefix) == (None, "cms:")
     assert settings.limits == Limits()
     assert (Limits().comment_rate, Limits().like_rate) == ("5/minute", "60/minute")
+
+
+def test_the_defaults_of_the_environment_are_the_defaults_of_the_settings() -> None:
+    assert Settings.from_env({}) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("environ", "explanation"),
+    [
+        (
+            {"CMS_PORT": "80a"},
+            "CMS_PORT='80a': Input should be a valid integer, unable to parse string as an integer",
+        ),
+        ({"CMS_DEBUG": "ture"}, "CMS_DEBUG='ture': Input should be a valid boolean"),
+        ({"CMS_PORT": "70000"}, "CMS_PORT='70000': Input should be less than or equal to 65535"),
+        (
+            {"CMS_COMMENT_RATE": "five a minute"},
+            "CMS_COMMENT_RATE='five a minute': not a rate such as 5/minute or 100/hour",
+        ),
+        (
+            {"CMS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+            "CMS_TRUSTED_PROXIES='10.0.0.0/8, proxy.local': not an address or network such as"
+            " 10.0.0.0/8: 'proxy.local'",
+        ),
+        (
+            {"CMS_STATEMENT_TIMEOUT_S": "-1"},
+            "CMS_STATEMENT_TIMEOUT_S='-1': Input should be greater than or equal to 0",
+        ),
+        # A password in a URL is never repeated.
+        (
+            {"CMS_DATABASE_URL": "mysql://editor:hunter2@db/cms"},
+            "CMS_DATABASE_URL: must start with sqlite:// or postgres://",
+        ),
+    ],
+)
+def test_a_wrong_variable_is_named_with_what_is_wrong(
+    environ: dict[str, str], explanation: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(environ)
+    assert str(raised.value).startswith("Invalid configuration:\n  " + explanation)
+    assert "hunter2" not in str(raised.value)
+
+
+def test_every_wrong_variable_is_named_at_once() -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"CMS_PORT": "x", "CMS_MAX_DEPTH": "0", "CMS_HOST": "0.0.0.0"})
+    lines = str(raised.value).splitlines()
+    assert [line.split(":")[0].split("=")[0].strip() for line in lines[1:]] == [
+        "CMS_PORT",
+        "CMS_MAX_DEPTH",
+    ]
+
+
+def test_empty_variables_mean_the_default() -> None:
+    assert Settings.from_env({"CMS_PORT": "", "CMS_REDIS_URL": ""}) == Settings()
+
+
+@pytest.mark.parametrize("command", [["serve"], ["migrate"], ["token", "list"]])
+def test_every_command_refuses_to_start_with_a_wrong_variable(
+    command: list[str], tmp_path: Path
+) -> None:
+    env = {**os.environ, "CMS_PORT": "80a", "CMS_DEBUG": "ture"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cms", *command],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Invalid configuration:\n"
+        "  CMS_PORT='80a': Input should be a valid integer, unable to parse string as an integer\n"
+        "  CMS_DEBUG='ture': Input should be a valid boolean, unable to interpret input\n"
+    )
+    assert not list(tmp_path.iterdir())  # nothing was created
+
+
+def test_dotenv_in_the_working_directory_fills_in_what_the_environment_leaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("CMS_PORT=9001\nCMS_HOST=0.0.0.0\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CMS_HOST", "127.0.0.2")
+    settings = Settings.from_env()
+    assert (settings.host, settings.port) == ("127.0.0.2", 9001)
+
+
+def test_connection_limits_are_read_from_cms_variables_and_on_by_default() -> None:
+    settings = Settings.from_env(
+        {
+            "CMS_MAX_BODY_BYTES": "2048",
+            "CMS_BODY_TIMEOUT_S": "5",
+            "CMS_HEADER_TIMEOUT_S": "2.5",
+            "CMS_KEEP_ALIVE_TIMEOUT_S": "3",
+            "CMS_MAX_WEBSOCKETS": "50",
+            "CMS_MAX_WEBSOCKETS_PER_CLIENT": "4",
+            "CMS_MAX_SUBSCRIPTIONS_PER_CONNECTION": "3",
+            "CMS_WEBSOCKET_INIT_TIMEOUT_S": "4",
+        }
+    )
+    limits, defaults = settings.limits, Settings.from_env({}).limits
+
+    assert (limits.max_body_bytes, limits.body_timeout_s) == (2048, 5.0)
+    assert (limits.header_timeout_s, limits.keep_alive_timeout_s) == (2.5, 3)
+    assert (limits.max_websockets, limits.max_websockets_per_client) == (50, 4)
+    assert (limits.max_subscriptions_per_connection, limits.websocket_init_timeout_s) == (3, 4.0)
+    assert (defaults.max_body_bytes, defaults.body_timeout_s) == (1024 * 1024, 30.0)
+    assert (defaults.header_timeout_s, defaults.keep_alive_timeout_s) == (10.0, 5)
+    assert (defaults.max_websockets, defaults.max_websockets_per_client) == (1000, 20)
+    assert (defaults.max_subscriptions_per_connection, defaults.websocket_init_timeout_s) == (
+        10,
+        10.0,
+    )

@@ -9,18 +9,29 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate as run_migrations
 
+from cms.db.backends.sqlite import TimedSqliteClient
 from cms.db.config import tortoise_config
+from cms.db.outage_log import quiet_pool_retries
 
 
-async def open_database(database_url: str) -> None:
-    """Initialise Tortoise; the global fallback lets uvicorn's request tasks see it."""
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+async def open_database(database_url: str, statement_timeout_s: float = 0) -> None:
+    """Initialise Tortoise; the global fallback lets uvicorn's request tasks see it.
+    A serving process passes its statement time limit; scripts and migrations run
+    without one (an index build on a large site may rightly take minutes)."""
+    quiet_pool_retries()
+    await Tortoise.init(
+        config=tortoise_config(database_url, statement_timeout_s), _enable_global_fallback=True
+    )
 
 
 async def close_database() -> None:
     """Close; SQLite first refreshes whatever planner statistics it finds stale."""
     if Tortoise.is_inited():
         connection = get_connection("default")
+        if isinstance(connection, TimedSqliteClient):
+            # A statement still running would keep the connection's thread, and so the
+            # process, alive past its shutdown.
+            connection.interrupt()
         if connection.capabilities.dialect == "sqlite":
             # Closing must not fail on a database that is gone.
             with suppress(Exception):

@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url)
+        await open_database(settings.database_url, settings.statement_timeout_s)
         try:
             await runtime.start()
             try:

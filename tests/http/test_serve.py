@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -55,3 +56,70 @@ def test_cms_serve_answers_queries_over_a_socket(sqlite_url: str) -> None:
     assert ready.status_code == 200
     assert "Application shutdown complete." in output  # the lifespan closed the database
     assert "Traceback" not in output
+
+
+def test_sigterm_writes_buffered_views_and_stops_promptly(sqlite_url: str) -> None:
+    env = {
+        **os.environ,
+        "CMS_DATABASE_URL": sqlite_url,
+        "CMS_PORT": str(free_port()),
+        "CMS_VIEW_FLUSH_INTERVAL_S": "3600",  # nothing is written until the server stops
+    }
+    subprocess.run([sys.executable, "-m", "cms", "seed"], env=env, cwd=ROOT, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cms", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{env['CMS_PORT']}"
+    view = "mutation($id: ID!, $v: String) { recordView(postId: $id, visitorId: $v) { viewCount } }"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        post = httpx.post(
+            f"{base}/graphql", json={"query": f'{{ post(slug: "{SEED_SLUG}") {{ id }} }}'}
+        ).json()["data"]["post"]
+        counts = [
+            httpx.post(
+                f"{base}/graphql",
+                json={"query": view, "variables": {"id": post["id"], "v": f"visitor-{n}"}},
+            ).json()["data"]["recordView"]["viewCount"]
+            for n in range(7)
+        ]
+    finally:
+        server.terminate()
+        stopping = time.monotonic()
+        output, _ = server.communicate(timeout=20)
+    stopped_in = time.monotonic() - stopping
+
+    stored = subprocess.run(
+        [sys.executable, "-c", _STORED_VIEWS, sqlite_url.removeprefix("sqlite://"), SEED_SLUG],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert counts == list(range(counts[0], counts[0] + 7))
+    # Uvicorn finishes its graceful shutdown, then ends by the signal it was sent.
+    assert server.returncode == -signal.SIGTERM
+    assert "Application shutdown complete." in output
+    assert stopped_in < 10
+    assert stored == str(counts[-1])  # the seed's views and all seven new ones
+    assert "Traceback" not in output
+
+
+_STORED_VIEWS = """
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT view_count FROM post WHERE slug = ?", (sys.argv[2],)).fetchone()
+print(row[0])
+"""

@@ -1,0 +1,1 @@
+"""Database clients: Tortoise's own, with the statement time limit of a serving process."""

@@ -1,0 +1,57 @@
+"""SQLite with a statement time limit: a progress handler interrupts any statement that
+runs longer than the limit, so one request cannot hold the only connection."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from tortoise.backends.sqlite.client import SqliteClient
+
+# SQLite calls the progress handler every this many virtual-machine instructions
+# (about a tenth of a millisecond of work): often enough to stop on time, rarely
+# enough to cost nothing measurable.
+PROGRESS_STEPS = 10_000
+
+
+class _Deadline:
+    """When the statement running on one connection started; both callbacks run in the
+    connection's own thread, one statement at a time."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self.started = time.monotonic()
+
+    def statement_started(self, _sql: str) -> None:
+        self.started = time.monotonic()
+
+    def overdue(self) -> int:
+        return int(time.monotonic() - self.started > self.limit_s)
+
+
+class TimedSqliteClient(SqliteClient):
+    """Tortoise's SQLite client; `statement_timeout` (seconds, 0 for none) bounds every
+    statement, which then fails with `sqlite3.OperationalError("interrupted")`."""
+
+    def __init__(self, file_path: str, statement_timeout: float = 0, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self.pragmas.pop("statement_timeout", None)
+        self.statement_timeout = float(statement_timeout)
+
+    async def create_connection(self, with_db: bool) -> None:
+        fresh = self._connection is None
+        await super().create_connection(with_db)
+        if fresh and self._connection is not None and self.statement_timeout > 0:
+            deadline = _Deadline(self.statement_timeout)
+            await self._connection.set_trace_callback(deadline.statement_started)
+            await self._connection.set_progress_handler(deadline.overdue, PROGRESS_STEPS)
+
+    def interrupt(self) -> None:
+        """Stop whatever statement is running now (safe from any thread)."""
+        if self._connection is not None:
+            raw: sqlite3.Connection = self._connection._conn
+            raw.interrupt()
+
+
+client_class = TimedSqliteClient

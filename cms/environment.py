@@ -1,0 +1,178 @@
+"""The `CMS_*` variables as they are read and checked (pydantic-settings): each field is
+named for its variable without the prefix; `cms.settings` turns them into `Settings`."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from limits import parse as parse_rate
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PREFIX = "CMS_"
+# Values of these are never repeated in an error: they may hold passwords.
+SECRET = frozenset({"database_url", "redis_url", "secret_key"})
+QUOTED_VALUE_CHARS = 60
+
+
+class SettingsError(ValueError):
+    """Configuration that cannot be used; the message names each variable and what is wrong."""
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
+
+
+def _rate(value: str) -> str:
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ValueError(f"not a rate such as 5/minute or 100/hour: {value!r}") from None
+    return value
+
+
+def _networks(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"not an address or network such as 10.0.0.0/8: {value!r}") from None
+    return values
+
+
+def _database_url(value: str) -> str:
+    if value.split("://", 1)[0] not in {"sqlite", "postgres", "postgresql", "asyncpg"}:
+        raise ValueError("must start with sqlite:// or postgres://")
+    return value
+
+
+def _redis_url(value: str | None) -> str | None:
+    if value is not None and value.split("://", 1)[0] not in {"redis", "rediss", "unix"}:
+        raise ValueError("must start with redis://, rediss:// or unix://")
+    return value
+
+
+Csv = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_csv)]
+Rate = Annotated[str, AfterValidator(_rate)]
+Count = Annotated[int, Field(ge=0)]
+Seconds = Annotated[float, Field(ge=0)]
+
+
+class Environment(BaseSettings):
+    """Every variable the CMS reads, with its type and default (see docs/security.md)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite://./cms.sqlite3"
+    redis_url: Annotated[str | None, AfterValidator(_redis_url)] = None
+    redis_prefix: str = "cms:"
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    debug: bool = False
+    access_log: bool = False
+    cors_origins: Csv = ()
+    trusted_proxies: Annotated[Csv, AfterValidator(_networks)] = ()
+    public_max_age: Count = 10
+    response_cache_ttl: Seconds = 1.0
+    trusted_documents: bool = False
+    secret_key: str | None = None
+    statement_timeout_s: Seconds = 5.0
+    shutdown_timeout_s: Count = 10
+    max_depth: Annotated[int, Field(ge=1)] = 10
+    max_aliases: Annotated[int, Field(ge=1)] = 15
+    max_cost: Annotated[int, Field(ge=1)] = 25_000
+    comment_rate: Rate = "5/minute"
+    like_rate: Rate = "60/minute"
+    view_rate: Rate = "120/minute"
+    comment_hold_links: Count = 2
+    comment_duplicate_window_s: Count = 300
+    comment_max_depth: Count = 5
+    comment_blocklist: Csv = ()
+    approve_first_comment: bool = False
+    view_window_s: Count = 1800
+    view_flush_interval_s: Annotated[float, Field(gt=0)] = 2.0
+    max_body_bytes: Annotated[int, Field(ge=1)] = 1024 * 1024
+    body_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    header_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    keep_alive_timeout_s: Annotated[int, Field(ge=1)] = 5
+    max_websockets: Count = 1000
+    max_websockets_per_client: Count = 20
+    max_subscriptions_per_connection: Count = 10
+    websocket_init_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+
+
+def read_environment(environ: Mapping[str, str], with_dotenv: bool) -> Environment:
+    """The variables of `environ` (plus `.env` when `with_dotenv`), checked."""
+    values: dict[str, Any] = {
+        key[len(PREFIX) :].lower(): value
+        for key, value in environ.items()
+        if key.startswith(PREFIX) and value != ""
+    }
+    try:
+        if with_dotenv:
+            return _FromProcess(**values)
+        return _FromMapping(**values)
+    except ValidationError as error:
+        raise SettingsError(_explain(error, values)) from None
+
+
+def _explain(error: ValidationError, values: Mapping[str, Any]) -> str:
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        variable = PREFIX + name.upper()
+        message = problem["msg"].removeprefix("Value error, ")
+        value = values.get(name)
+        if value is None or name in SECRET:
+            lines.append(f"{variable}: {message}")
+        else:
+            shown = str(value)
+            if len(shown) > QUOTED_VALUE_CHARS:
+                shown = shown[:QUOTED_VALUE_CHARS] + "…"
+            lines.append(f"{variable}={shown!r}: {message}")
+    return "Invalid configuration:\n  " + "\n  ".join(lines)
+
+
+class _FromProcess(Environment):
+    """The process's variables were passed in already; `.env` fills in the rest."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, dotenv_settings)
+
+
+class _FromMapping(Environment):
+    """Only the mapping given (tests, and `docker-compose.yml`'s environment)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)

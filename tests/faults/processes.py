@@ -1,0 +1,176 @@
+"""Servers a fault test owns: its own PostgreSQL cluster and `cms serve` processes,
+started on free ports and stopped by PID (the machine's shared services are never touched)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).parents[2]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(os.path.realpath(found)).parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    return versions[-1] if versions else None
+
+
+class PostgresCluster:
+    """A throw-away cluster in a temporary folder, on 127.0.0.1:`port` (trust auth)."""
+
+    def __init__(self) -> None:
+        binaries = _postgres_bin()
+        if binaries is None or not (binaries / "initdb").exists():
+            if IN_CI:
+                pytest.fail("CI=true requires PostgreSQL's initdb for the fault tests")
+            pytest.skip("the fault tests need PostgreSQL's server binaries")
+        self.bin = binaries
+        # Not under pytest's own temporary folder: the server's user must reach it.
+        self.directory = Path(tempfile.mkdtemp(prefix="cms-fault-pg-"))
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        data = str(self.directory / "data")
+        self._as_owner(["initdb", "-D", data, "-A", "trust", "-U", "postgres"])
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _command(self, args: list[str]) -> list[str]:
+        command = [str(self.bin / args[0]), *args[1:]]
+        # PostgreSQL refuses to run as root: the cluster then belongs to `postgres`.
+        if os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--", *command]
+        return command
+
+    def _as_owner(self, args: list[str]) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        subprocess.run(self._command(args), check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        log = open(self.directory / "postgres.log", "ab")  # noqa: SIM115 - the server keeps it
+        self.process = subprocess.Popen(
+            self._command(
+                [
+                    "postgres",
+                    "-D",
+                    str(self.directory / "data"),
+                    "-p",
+                    str(self.port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    f"unix_socket_directories={self.directory}",
+                    "-c",
+                    "fsync=off",
+                ]
+            ),
+            stdout=log,
+            stderr=log,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            ready = subprocess.run(
+                [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                check=False,
+            )
+            if ready.returncode == 0:
+                return
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"PostgreSQL did not start: see {self.directory}/postgres.log")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Fast shutdown (what a restart by an operator or a failover does to clients)."""
+        if self.process is None:
+            return
+        self._as_owner(["pg_ctl", "-D", str(self.directory / "data"), "stop", "-m", "fast", "-w"])
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+class Server:
+    """`cms serve` with `env`, its output in `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._out = open(log, "ab")  # noqa: SIM115 - the server keeps it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cms", "serve"],
+            env={**os.environ, **env, "CMS_PORT": str(self.port)},
+            cwd=ROOT,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"cms serve did not start: {log.read_text()}") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._out.close()
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def run_cms(args: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "cms", *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
