@@ -3,7 +3,8 @@
 A request can carry a value of up to the body limit (a slug, a search, a comment);
 without a cap, every line that quotes it (a driver's debug line, a traceback's
 exception message, an access-log path) adds that much again to the log. The cap is a
-record factory, so it applies before any handler or formatter, whoever logs.
+record factory, so it applies to every handler and formatter, whoever logs; the
+arguments themselves are kept as logged.
 """
 
 from __future__ import annotations
@@ -32,13 +33,24 @@ def _capped_argument(value: Any) -> Any:
     return capped(text) if len(text) > MAX_VALUE else value
 
 
-def _cap(record: logging.LogRecord) -> None:
-    if isinstance(record.args, Mapping):
-        record.args = {key: _capped_argument(value) for key, value in record.args.items()}
-    elif record.args:
-        record.args = tuple(_capped_argument(value) for value in record.args)
-    elif isinstance(record.msg, str) and len(record.msg) > MAX_LINE:
-        record.msg = capped(record.msg, MAX_LINE)
+def _capped_arguments(args: Any) -> Any:
+    if isinstance(args, Mapping):
+        return {key: _capped_argument(value) for key, value in args.items()}
+    return tuple(_capped_argument(value) for value in args)
+
+
+class _CappedRecord(logging.LogRecord):
+    """A record whose message quotes capped values; `args` stay as logged, for filters
+    that read them."""
+
+    def getMessage(self) -> str:
+        msg = str(self.msg)
+        if self.args:
+            return str(msg % _capped_arguments(self.args))
+        return capped(msg, MAX_LINE)
+
+
+def _cap_traceback(record: logging.LogRecord) -> None:
     if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
         # Formatters reuse exc_text: the traceback (and any chained exception) is
         # written once, each line capped.
@@ -52,7 +64,9 @@ class _CappingFactory:
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = self.factory(*args, **kwargs)
-        _cap(record)
+        if type(record) is logging.LogRecord:
+            record.__class__ = _CappedRecord
+        _cap_traceback(record)
         return record
 
 
