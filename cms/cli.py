@@ -64,8 +64,10 @@ def serve(
     import uvicorn
 
     from cms.http.app import create_app
+    from cms.http.header_timeout import header_timeout_protocol
 
     settings = Settings.from_env()
+    limits = settings.limits
     application = create_app(settings)
     # What start-up built lives as long as the server: keep it out of every collection,
     # and collect young objects less often (each request makes many).
@@ -79,6 +81,9 @@ def serve(
         log_level="info",
         access_log=settings.access_log,
         proxy_headers=False,
+        http=header_timeout_protocol(limits.header_timeout_s),
+        timeout_keep_alive=limits.keep_alive_timeout_s,
+        ws_max_size=limits.max_body_bytes,
         timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
 

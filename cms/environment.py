@@ -123,6 +123,14 @@ class Environment(BaseSettings):
     approve_first_comment: bool = False
     view_window_s: Count = 1800
     view_flush_interval_s: Annotated[float, Field(gt=0)] = 2.0
+    max_body_bytes: Annotated[int, Field(ge=1)] = 1024 * 1024
+    body_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    header_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    keep_alive_timeout_s: Annotated[int, Field(ge=1)] = 5
+    max_websockets: Count = 1000
+    max_websockets_per_client: Count = 20
+    max_subscriptions_per_connection: Count = 10
+    websocket_init_timeout_s: Annotated[float, Field(gt=0)] = 10.0
 
 
 def read_environment(environ: Mapping[str, str], with_dotenv: bool) -> Environment:

@@ -14,7 +14,7 @@ DEFAULT_DATABASE_URL = "sqlite://./cms.sqlite3"
 
 @dataclass(frozen=True)
 class Limits:
-    """Query guards, page sizes and engagement rules."""
+    """Query guards, page sizes, engagement rules and connection limits."""
 
     max_depth: int = 10
     max_aliases: int = 15
@@ -39,6 +39,21 @@ class Limits:
     view_window_s: int = 1800
     # How often buffered views are written to the database.
     view_flush_interval_s: float = 2.0
+    # Largest request body (and WebSocket message) read; larger ones get HTTP 413.
+    max_body_bytes: int = 1024 * 1024
+    # Seconds a request's body may take to arrive once its headers have (then HTTP 408).
+    body_timeout_s: float = 30.0
+    # Seconds a connection may take to send a request's headers before it is closed.
+    header_timeout_s: float = 10.0
+    # Seconds an idle keep-alive connection stays open between requests.
+    keep_alive_timeout_s: int = 5
+    # Open WebSockets per process, and per client address (closed with 1013 past them).
+    max_websockets: int = 1000
+    max_websockets_per_client: int = 20
+    # Operations running at once on one WebSocket; more get an `error` (RATE_LIMITED).
+    max_subscriptions_per_connection: int = 10
+    # Seconds a WebSocket may wait before its connection_init (then closed with 4408).
+    websocket_init_timeout_s: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,14 @@ class Settings:
             hold_first_comment=not env.approve_first_comment,
             view_window_s=env.view_window_s,
             view_flush_interval_s=env.view_flush_interval_s,
+            max_body_bytes=env.max_body_bytes,
+            body_timeout_s=env.body_timeout_s,
+            header_timeout_s=env.header_timeout_s,
+            keep_alive_timeout_s=env.keep_alive_timeout_s,
+            max_websockets=env.max_websockets,
+            max_websockets_per_client=env.max_websockets_per_client,
+            max_subscriptions_per_connection=env.max_subscriptions_per_connection,
+            websocket_init_timeout_s=env.websocket_init_timeout_s,
         )
         return cls(
             database_url=env.database_url,

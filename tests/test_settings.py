@@ -159,3 +159,31 @@ def test_any_other_cms_env_is_refused_naming_the_variable(value: str) -> None:
         f"Invalid configuration:\n  CMS_ENV={value!r}: must be development or production,"
         f" not {value!r}"
     )
+
+
+def test_connection_limits_are_read_from_cms_variables_and_on_by_default() -> None:
+    settings = Settings.from_env(
+        {
+            "CMS_MAX_BODY_BYTES": "2048",
+            "CMS_BODY_TIMEOUT_S": "5",
+            "CMS_HEADER_TIMEOUT_S": "2.5",
+            "CMS_KEEP_ALIVE_TIMEOUT_S": "3",
+            "CMS_MAX_WEBSOCKETS": "50",
+            "CMS_MAX_WEBSOCKETS_PER_CLIENT": "4",
+            "CMS_MAX_SUBSCRIPTIONS_PER_CONNECTION": "3",
+            "CMS_WEBSOCKET_INIT_TIMEOUT_S": "4",
+        }
+    )
+    limits, defaults = settings.limits, Settings.from_env({}).limits
+
+    assert (limits.max_body_bytes, limits.body_timeout_s) == (2048, 5.0)
+    assert (limits.header_timeout_s, limits.keep_alive_timeout_s) == (2.5, 3)
+    assert (limits.max_websockets, limits.max_websockets_per_client) == (50, 4)
+    assert (limits.max_subscriptions_per_connection, limits.websocket_init_timeout_s) == (3, 4.0)
+    assert (defaults.max_body_bytes, defaults.body_timeout_s) == (1024 * 1024, 30.0)
+    assert (defaults.header_timeout_s, defaults.keep_alive_timeout_s) == (10.0, 5)
+    assert (defaults.max_websockets, defaults.max_websockets_per_client) == (1000, 20)
+    assert (defaults.max_subscriptions_per_connection, defaults.websocket_init_timeout_s) == (
+        10,
+        10.0,
+    )

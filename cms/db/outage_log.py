@@ -36,6 +36,7 @@ class _WithoutTrace(logging.Filter):
             record.msg = f"{record.getMessage()}: {type(record.exc_info[1]).__name__}"
             record.args = ()
             record.exc_info = None
+            record.exc_text = None  # a traceback some factory may have formatted already
         return True
 
 

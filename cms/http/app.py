@@ -14,11 +14,13 @@ from starlette.staticfiles import StaticFiles
 from cms.api.schema import build_schema
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
+from cms.http.body_limit import BodyLimitMiddleware
 from cms.http.client_address import trusted_networks
 from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
 from cms.http.metrics import Metrics, MetricsMiddleware
+from cms.logs import cap_logged_values
 from cms.runtime import Runtime
 from cms.settings import Settings
 
@@ -26,6 +28,7 @@ from cms.settings import Settings
 def create_app(settings: Settings) -> Starlette:
     """The ASGI app; its lifespan opens the database and the runtime, and closes them."""
     trusted_networks(settings.trusted_proxies)  # a bad entry fails here, not per request
+    cap_logged_values()
     runtime = Runtime(settings)
     if settings.debug:
         enable_statement_counting()
@@ -58,7 +61,12 @@ def create_app(settings: Settings) -> Starlette:
             MetricsMiddleware,
             metrics=metrics,
             routes=frozenset(r.path for r in routes if isinstance(r, Route)),
-        )
+        ),
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.limits.max_body_bytes,
+            timeout_s=settings.limits.body_timeout_s,
+        ),
     ]
     if settings.cors_origins:
         middleware.append(

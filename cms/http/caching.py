@@ -8,6 +8,8 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import Response
 
+from cms.http.media_types import GRAPHQL_MEDIA_TYPES
+
 _PRIVATE = "no-store"
 
 
@@ -16,14 +18,14 @@ def _cacheable(request: Request, response: Response) -> bool:
         request.method == "GET"
         and "authorization" not in request.headers
         and response.status_code == 200
-        and response.media_type == "application/json"
+        and response.media_type in GRAPHQL_MEDIA_TYPES
         and b'"errors"' not in response.body
     )
 
 
 def with_cache_headers(request: Request, response: Response, max_age_s: int) -> Response:
     """Public, revalidatable caching for anonymous GET answers; no-store for the rest."""
-    if response.media_type != "application/json":
+    if response.media_type not in GRAPHQL_MEDIA_TYPES:
         return response
     if not _cacheable(request, response):
         response.headers["Cache-Control"] = _PRIVATE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -12,8 +13,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from cms.api.context import Context
@@ -22,9 +24,18 @@ from cms.errors import Unauthenticated
 from cms.http.caching import with_cache_headers
 from cms.http.client_address import client_address
 from cms.http.graphiql import local_graphiql
+from cms.http.media_types import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    failed_before_execution,
+    negotiate,
+    response_media_type,
+    status_without_data,
+)
 from cms.http.persisted_queries import PersistedQueries, resolved_query
 from cms.http.response_cache import Operation, ResponseCache, operation_of
 from cms.http.transport import Refusal, check_operation, read_payload
+from cms.http.websocket_limits import TRY_AGAIN_LATER, LimitedTransportWSHandler, WebSocketSlots
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
@@ -33,15 +44,21 @@ from cms.services import tokens
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI app with the CMS's context: viewer, client address, loaders."""
 
+    graphql_transport_ws_handler_class = LimitedTransportWSHandler
+
     def __init__(self, schema: CMSSchema, runtime: Runtime) -> None:
+        limits = runtime.settings.limits
         super().__init__(
             schema,
             graphql_ide="graphiql",
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allowed_origins=runtime.settings.cors_origins,
+            connection_init_wait_timeout=timedelta(seconds=limits.websocket_init_timeout_s),
+            max_subscriptions_per_connection=limits.max_subscriptions_per_connection,
         )
         self.runtime = runtime
+        self.websockets = WebSocketSlots(limits.max_websockets, limits.max_websockets_per_client)
         self.graphiql_page = local_graphiql(self.graphql_ide_html)
         self.persisted = PersistedQueries(trusted_only=runtime.settings.trusted_documents)
         ttl = runtime.settings.response_cache_ttl_s
@@ -56,6 +73,33 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return dataclasses.replace(data, query=text)
         return data
 
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Under application/graphql-response+json a request error has no `data`."""
+        response = await super().process_result(request, result)
+        if response_media_type.get() == GRAPHQL_RESPONSE and failed_before_execution(
+            result.data, result.errors
+        ):
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The negotiated media type; under application/graphql-response+json, an answer
+        without `data` has a 4xx (or 5xx) status."""
+        response = super().create_response(response_data, sub_response)
+        if response_media_type.get() != GRAPHQL_RESPONSE:
+            return response
+        response.media_type = GRAPHQL_RESPONSE
+        response.headers["content-type"] = GRAPHQL_RESPONSE
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = status_without_data(response_data)
+            if response.status_code == 401:
+                response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -66,8 +110,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return HTMLResponse(self.graphiql_page)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, WebSocket):
+            return await self._run_websocket(request, context, root_value)
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        media_type = negotiate(request.headers.get("accept"))
+        response_media_type.set(media_type or JSON)
         key = None
         if (
             self.cache is not None
@@ -76,7 +124,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             # Only anonymous queries' answers are kept, so the same request bytes may be
             # answered before anything reads them (each was admitted when it ran).
-            key = await self.cache.key(request)
+            key = await self.cache.key(request, media_type or "")
             if (cached := self.cache.get(key)) is not None:
                 return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
         operation = None
@@ -84,6 +132,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if request.method in ("GET", "POST"):
             try:
                 payload = await read_payload(request)
+                if payload is not None and media_type is None:
+                    raise Refusal(
+                        f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}: accept one of "
+                        "them (the Accept header names neither).",
+                        406,
+                    )
                 if payload is not None:
                     refusal = await self.persisted.prepare(request, payload)
                     if refusal is not None:
@@ -97,7 +151,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                     )
                     operation = operation_of(node) if node is not None else None
             except Refusal as refusal:
-                return with_cache_headers(request, refusal.response(), 0)
+                return with_cache_headers(request, refusal.response(media_type or JSON), 0)
         response = await self._answer(request, key, operation, context, root_value)
         if isinstance(response, Response):
             return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
@@ -129,6 +183,21 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         ):
             self.cache.clear()
         return response
+
+    async def _run_websocket(self, websocket: WebSocket, context: Any, root_value: Any) -> Any:
+        """A WebSocket within the per-process and per-address limits; closed with 1013
+        (and a reason naming the limit) past them."""
+        peer = websocket.client.host if websocket.client else None
+        client = client_address(peer, websocket.headers, self.runtime.settings.trusted_proxies)
+        refusal = self.websockets.acquire(client)
+        if refusal is not None:
+            await websocket.accept(subprotocol=await self.pick_websocket_subprotocol(websocket))
+            await websocket.close(code=TRY_AGAIN_LATER, reason=refusal)
+            return websocket
+        try:
+            return await super().run(websocket, context, root_value)
+        finally:
+            self.websockets.release(client)
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Subscriptions authenticate with `{"Authorization": "Bearer ..."}` in connection_init.

@@ -5,7 +5,8 @@ for a second skips parsing, validation, resolvers and SQL. Entries live `ttl_s`
 seconds; a content mutation through this process empties the cache at once (likes,
 views and comments do not: they answer with the new counts themselves), and other
 instances' writes show within `ttl_s`.
-Only anonymous queries are cached (a token may see drafts), never errors.
+Only anonymous queries are cached (a token may see drafts), never errors; each entry
+keeps the media type it was answered with, which is part of its key.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 from graphql import FieldNode, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
+
+from cms.http.media_types import JSON
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
@@ -51,7 +54,11 @@ def operation_of(node: OperationDefinitionNode) -> Operation:
 @dataclass(frozen=True)
 class _Entry:
     body: bytes
+    media_type: str
     expires: float
+
+    def response(self) -> Response:
+        return Response(self.body, media_type=self.media_type)
 
 
 class ResponseCache:
@@ -60,7 +67,7 @@ class ResponseCache:
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._running: dict[str, asyncio.Future[bytes | None]] = {}
+        self._running: dict[str, asyncio.Future[_Entry | None]] = {}
 
     async def answer(self, key: str, run: Callable[[], Awaitable[Any]]) -> Any:
         """The cached answer, or `run()`'s, shared by every request waiting on the key.
@@ -73,23 +80,25 @@ class ResponseCache:
         running = self._running.get(key)
         if running is not None:
             shared = await asyncio.shield(running)
-            return Response(shared, media_type="application/json") if shared else await run()
-        future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+            return shared.response() if shared else await run()
+        future: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
         self._running[key] = future
-        body: bytes | None = None
+        entry: _Entry | None = None
         try:
             response = await run()
             if isinstance(response, Response):
-                body = self.put(key, response)
+                entry = self.put(key, response)
             return response
         finally:
             del self._running[key]
-            future.set_result(body)
+            future.set_result(entry)
 
     @staticmethod
-    async def key(request: Request) -> str:
+    async def key(request: Request, media_type: str) -> str:
+        """The request's method and bytes, and the media type it is answered with."""
         raw = request.url.query.encode() if request.method == "GET" else await request.body()
-        return hashlib.sha256(request.method.encode() + b"\0" + raw).hexdigest()
+        head = f"{request.method}\0{media_type}\0".encode()
+        return hashlib.sha256(head + raw).hexdigest()
 
     def get(self, key: str) -> Response | None:
         entry = self._entries.get(key)
@@ -99,18 +108,19 @@ class ResponseCache:
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
-        return Response(entry.body, media_type="application/json")
+        return entry.response()
 
-    def put(self, key: str, response: Response) -> bytes | None:
-        """Keep a successful answer; its bytes, or None when it is not cacheable."""
+    def put(self, key: str, response: Response) -> _Entry | None:
+        """Keep a successful answer; the entry, or None when it is not cacheable."""
         body = bytes(response.body)
         if response.status_code != 200 or len(body) > MAX_BODY_BYTES or b'"errors"' in body:
             return None
-        self._entries[key] = _Entry(body, time.monotonic() + self.ttl_s)
+        entry = _Entry(body, response.media_type or JSON, time.monotonic() + self.ttl_s)
+        self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > MAX_ENTRIES:
             self._entries.popitem(last=False)
-        return body
+        return entry
 
     def clear(self) -> None:
         self._entries.clear()

@@ -3,7 +3,9 @@
 Every refusal is a JSON body `{"errors": [{"message", "extensions": {"code"}}]}` with a
 4xx status, never a plain-text 400 or a 500: a body that is not JSON or not one JSON
 object, batches, an unsupported content type, a mutation over GET, a subscription over
-HTTP, several operations without `operationName`, or an unknown one.
+HTTP, several operations without `operationName`, or an unknown one, a body over the
+size limit (413) or one that does not arrive in time (408), an Accept header that takes
+neither GraphQL media type (406).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.api.documents import cached_parse
+from cms.http.media_types import JSON
 
 
 class Refusal(Exception):
@@ -23,14 +26,14 @@ class Refusal(Exception):
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
 
-    def response(self) -> Response:
+    def response(self, media_type: str = JSON, *, close: bool = False) -> Response:
+        """The refusal as sent; `close` ends the connection after it (a body left unread)."""
         body = {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
-        headers = {"Allow": "GET, POST"} if self.status == 405 else None
+        headers = {"Allow": "GET, POST"} if self.status == 405 else {}
+        if close:
+            headers["Connection"] = "close"
         return Response(
-            orjson.dumps(body),
-            status_code=self.status,
-            media_type="application/json",
-            headers=headers,
+            orjson.dumps(body), status_code=self.status, media_type=media_type, headers=headers
         )
 
 
@@ -80,8 +83,10 @@ def check_operation(
     for field in ("variables", "extensions"):
         if payload.get(field) is not None and not isinstance(payload[field], dict):
             raise Refusal(f"`{field}` must be a JSON object.", 400)
+    if document_text is None:
+        raise Refusal("The request has no GraphQL document: send it in `query`.", 400)
     if not isinstance(document_text, str):
-        return None  # no document: the GraphQL view says so
+        raise Refusal("`query` must be a string holding the GraphQL document.", 400)
     try:
         document = cached_parse(document_text, max_tokens=max_tokens)
     except GraphQLError:

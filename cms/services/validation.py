@@ -102,7 +102,10 @@ def valid_tags(values: list[str], field: str = "tags") -> list[str]:
         if not tag:
             raise InvalidInput("A tag must not be empty.", field=field)
         if len(tag) > MAX_TAG:
-            raise InvalidInput(f"A tag is at most {MAX_TAG} characters: {tag!r}.", field=field)
+            raise InvalidInput(
+                f"A tag is at most {MAX_TAG} characters: {tag[:MAX_TAG]!r}… has {len(tag):,}.",
+                field=field,
+            )
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:

@@ -430,3 +430,15 @@ async def test_a_post_once_published_keeps_its_slug_after_unpublishing(
     )
 
     assert renamed["data"]["updatePost"]["slug"] == "hello-world"
+
+
+async def test_an_over_long_tag_is_quoted_only_up_to_the_limit(client: httpx.AsyncClient) -> None:
+    secret = await make_token()
+    post_input = {"title": "Tagged", "tags": ["t" * 100_000]}
+
+    body = await graphql(client, CREATE, {"input": post_input}, token=secret)
+
+    (error,) = body["errors"]
+    assert error["message"] == f"A tag is at most 64 characters: {'t' * 64!r}… has 100,000."
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await Post.all().count() == 0

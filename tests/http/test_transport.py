@@ -50,6 +50,13 @@ CASES = [
         400,
         "Subscriptions run over WebSocket",
     ),
+    ("no document", b"{}", 400, "The request has no GraphQL document: send it in `query`."),
+    (
+        "a document that is not a string",
+        b'{"query": 1}',
+        400,
+        "`query` must be a string holding the GraphQL document.",
+    ),
     (
         "variables that are not an object",
         json.dumps({"query": "{ __typename }", "variables": [1]}).encode(),

@@ -1,0 +1,109 @@
+"""`cms serve` closes connections whose request headers do not arrive in time."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).parents[2]
+HEADER_TIMEOUT = "The request's headers did not arrive within 1 s."
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, int]]:
+    """`cms serve` with a 1 s header deadline and keep-alive; yields its host and port."""
+    database = tmp_path_factory.mktemp("serve") / "cms.sqlite3"
+    shutil.copy(sqlite_template, database)
+    port = free_port()
+    env = {
+        **os.environ,
+        "CMS_DATABASE_URL": f"sqlite://{database}",
+        "CMS_PORT": str(port),
+        "CMS_HEADER_TIMEOUT_S": "1",
+        "CMS_KEEP_ALIVE_TIMEOUT_S": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cms", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def read_until_closed(sock: socket.socket, limit_s: float = 15) -> bytes:
+    """Everything the server sends until it closes; fails if it keeps the socket open."""
+    sock.settimeout(limit_s)
+    received = b""
+    while chunk := sock.recv(4096):
+        received += chunk
+    return received
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off(server: tuple[str, int]) -> None:
+    request = b"GET /healthz HTTP/1.1\r\nHost: cms\r\nX-Slow: " + b"x" * 200
+    with socket.create_connection(server) as sock:
+        sent = 0
+        # One byte every 0.1 s would take 20 s: the server must not wait for the end.
+        while sent < len(request) and not select.select([sock], [], [], 0.1)[0]:
+            sock.sendall(request[sent : sent + 1])
+            sent += 1
+            if sent == 5:
+                other = httpx.get(f"http://{server[0]}:{server[1]}/healthz", timeout=5)
+        answer = read_until_closed(sock)
+
+    assert other.status_code == 200  # served while the slow request was pending
+    assert sent < len(request)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert json.loads(body) == {
+        "errors": [{"message": HEADER_TIMEOUT, "extensions": {"code": "BAD_USER_INPUT"}}]
+    }
+
+
+def test_a_connection_that_sends_nothing_is_closed(server: tuple[str, int]) -> None:
+    with socket.create_connection(server) as sock:
+        assert read_until_closed(sock) == b""
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_its_timeout(
+    server: tuple[str, int],
+) -> None:
+    with socket.create_connection(server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: cms\r\n\r\n")
+        answer = read_until_closed(sock)
+
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
