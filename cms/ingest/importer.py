@@ -37,6 +37,12 @@ def slug_for(title: str) -> str:
 
 def read_article(text: str, source: str = "text") -> ArticleDraft:
     """Parse, turning format errors into `source:line: reason` (BAD_USER_INPUT)."""
+    if validation.NUL in text:
+        raise InvalidInput(
+            f"{source}: the article holds a NUL character (U+0000), which text cannot hold; "
+            "remove it",
+            field="text",
+        )
     if len(text) > MAX_ARTICLE_CHARS:
         raise InvalidInput(
             f"{source}: the article is over {MAX_ARTICLE_CHARS:,} characters", field="text"

@@ -20,6 +20,7 @@ from cms.enums import CommentStatus
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
+from cms.services import validation
 from cms.services.engagement import Engagement
 from cms.services.events import Broker, comment_channel
 from cms.services.records import CommentRecord
@@ -46,6 +47,9 @@ class NewComment:
 
 def _cleaned(new: NewComment) -> tuple[str, str]:
     author, body = new.author.strip(), new.body.strip()
+    for field, text in (("author", author), ("body", body)):
+        if validation.NUL in text:
+            raise validation.nul_refused(field)
     if not 1 <= len(author) <= MAX_AUTHOR:
         raise InvalidInput(
             f"`author` must be 1–{MAX_AUTHOR} characters after trimming spaces.", field="author"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cms.errors import InvalidInput
+from cms.services import validation
 from cms.settings import Limits
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class Engagement:
 def clean_visitor_id(visitor_id: str) -> str:
     """The visitor id trimmed; BAD_USER_INPUT when empty or too long."""
     cleaned = visitor_id.strip()
+    if validation.NUL in cleaned:
+        raise validation.nul_refused("visitorId")
     if not cleaned or len(cleaned) > MAX_VISITOR_ID:
         raise InvalidInput(
             f"`visitorId` must be 1–{MAX_VISITOR_ID} characters: generate one random id per "

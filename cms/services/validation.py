@@ -33,7 +33,21 @@ def required_text(value: str | None, field: str, max_length: int) -> str:
     return bounded_text(text, field, max_length)
 
 
+NUL = "\x00"
+
+
+def nul_refused(field: str) -> InvalidInput:
+    """The refusal of text holding U+0000, which PostgreSQL cannot store (SQLite alike)."""
+    return InvalidInput(
+        f"`{field}` contains a NUL character (U+0000), which text cannot hold; remove it.",
+        field=field,
+    )
+
+
 def bounded_text(value: str, field: str, max_length: int) -> str:
+    """`value` as it is; BAD_USER_INPUT when over `max_length` or holding a NUL."""
+    if NUL in value:
+        raise nul_refused(field)
     if len(value) > max_length:
         raise InvalidInput(
             f"`{field}` is {len(value)} characters long; shorten it to at most {max_length}.",
@@ -77,6 +91,8 @@ def valid_tags(values: list[str], field: str = "tags") -> list[str]:
         tag = value.strip().lower()
         if not tag:
             raise InvalidInput("A tag must not be empty.", field=field)
+        if NUL in tag:
+            raise nul_refused(field)
         if len(tag) > MAX_TAG:
             raise InvalidInput(f"A tag is at most {MAX_TAG} characters: {tag!r}.", field=field)
         if tag not in tags:

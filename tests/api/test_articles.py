@@ -80,3 +80,18 @@ async def test_editors_import_articles_and_a_second_import_changes_nothing(
     assert error_codes(broken) == ["BAD_USER_INPUT"]
     assert broken["errors"][0]["message"].startswith("text:2: ")
     assert await Post.all().count() == 1
+
+
+async def test_an_article_holding_a_nul_character_is_refused_and_writes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    secret = await make_token()
+    text = seed_text().replace("ketamine", "k\x00", 1)
+
+    body = await graphql(client, IMPORT, {"text": text}, token=secret)
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == (
+        "text: the article holds a NUL character (U+0000), which text cannot hold; remove it"
+    )
+    assert await Post.all().count() == 0

@@ -267,6 +267,27 @@ async def test_an_empty_body_is_bad_user_input_naming_the_field(client: httpx.As
     assert (await Post.get(id=post.id)).comment_count == 0
 
 
+async def test_a_nul_character_in_a_visitor_id_or_a_comment_is_bad_user_input_on_both_databases(
+    client: httpx.AsyncClient,
+) -> None:
+    post = await make_post()
+    nul = "a\x00b"
+
+    like = await graphql(client, LIKE, {"postId": post_id(post), "visitorId": nul})
+    view = await graphql(client, VIEW, {"postId": post_id(post), "visitorId": nul})
+    comment = await graphql(
+        client, ADD_COMMENT, {"input": {"postId": post_id(post), "author": "A", "body": nul}}
+    )
+
+    assert [error_codes(b) for b in (like, view, comment)] == [["BAD_USER_INPUT"]] * 3
+    assert like["errors"][0]["message"] == (
+        "`visitorId` contains a NUL character (U+0000), which text cannot hold; remove it."
+    )
+    assert comment["errors"][0]["extensions"]["field"] == "body"
+    assert not await Comment.exists(post_id=post.id)
+    assert not await Like.exists(post_id=post.id)
+
+
 async def test_a_pending_comment_is_not_counted(client: httpx.AsyncClient) -> None:
     post = await make_post()
 

@@ -413,6 +413,32 @@ async def test_a_time_outside_the_years_of_a_date_is_refused_and_the_post_stays_
     assert then["data"]["unpublishPost"] == {"status": "DRAFT", "publishedAt": None}
 
 
+async def test_a_nul_character_in_any_text_of_a_post_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    post = await make_post("Clean")
+    secret = await make_token()
+    before = await _snapshot()
+    patches = [{"title": "a\x00b"}, {"excerpt": "\x00"}, {"tags": ["ok", "b\x00d"]}]
+
+    bodies = [
+        await graphql(
+            client, UPDATE, {"id": encode_id("Post", post.id), "input": patch}, token=secret
+        )
+        for patch in patches
+    ]
+    created = await graphql(
+        client, CREATE, {"input": {"title": "New", "sections": [{"body": "x\x00"}]}}, token=secret
+    )
+
+    assert [error_codes(b) for b in (*bodies, created)] == [["BAD_USER_INPUT"]] * 4
+    assert [b["errors"][0]["extensions"]["field"] for b in bodies] == ["title", "excerpt", "tags"]
+    assert created["errors"][0]["message"] == (
+        "`sections[0].body` contains a NUL character (U+0000), which text cannot hold; remove it."
+    )
+    assert await _snapshot() == before
+
+
 async def test_a_time_with_an_offset_is_kept_in_utc(client: httpx.AsyncClient) -> None:
     post = await make_post("Elsewhere", status=PostStatus.DRAFT)
     secret = await make_token()

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import graphql
 import httpx
 import pytest
 import schemathesis
+from graphql.language import ast
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
@@ -329,6 +331,47 @@ def _problems(status: int, content: bytes, field_name: str, refused: bool) -> li
     return problems
 
 
+# Arguments and input fields that take the id of one node type (`id` takes its field's).
+ID_ARGUMENTS = {"postId": "Post", "sectionId": "Section", "parentId": "Comment"}
+
+
+class _RightTypedIds(graphql.Visitor):
+    """Swaps a known id given where another type's id is expected for a known id of that
+    type, so that generated requests name real objects; other values stay as drawn."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__()
+        kinds = [kind for kind in KNOWN_IDS if field_name.endswith(kind)]
+        self.own = kinds[0] if kinds else None
+        self.known = {
+            value: (kind, index)
+            for kind, values in KNOWN_IDS.items()
+            for index, value in enumerate(values)
+        }
+
+    def _swapped(self, name: str, value: ast.ValueNode) -> ast.StringValueNode | None:
+        wanted = ID_ARGUMENTS.get(name, self.own if name == "id" else None)
+        if wanted is None or not isinstance(value, ast.StringValueNode):
+            return None
+        kind, index = self.known.get(value.value, (wanted, 0))
+        if kind == wanted:
+            return None
+        choices = KNOWN_IDS[wanted]
+        return ast.StringValueNode(value=choices[index % len(choices)])
+
+    def enter_argument(self, node: ast.ArgumentNode, *_: Any) -> ast.ArgumentNode | None:
+        value = self._swapped(node.name.value, node.value)
+        return None if value is None else ast.ArgumentNode(name=node.name, value=value)
+
+    def enter_object_field(self, node: ast.ObjectFieldNode, *_: Any) -> ast.ObjectFieldNode | None:
+        value = self._swapped(node.name.value, node.value)
+        return None if value is None else ast.ObjectFieldNode(name=node.name, value=value)
+
+
+def _with_right_typed_ids(body: str, field_name: str) -> str:
+    return graphql.print_ast(graphql.visit(graphql.parse(body), _RightTypedIds(field_name)))
+
+
 def _codes(content: bytes) -> list[str]:
     body = json.loads(content)
     return [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []] or ["ok"]
@@ -362,6 +405,7 @@ def _run_field(operation: Any, server: Server, role: str) -> list[str]:
     )
     @given(case=operation.as_strategy())
     def check(case: Any) -> None:
+        case.body = _with_right_typed_ids(case.body, _name(operation))
         response = case.call(base_url=f"{server.base_url}/graphql", headers=headers, timeout=30)
         server.sent[role] += 1
         problems = _problems(response.status_code, response.content, _name(operation), refused)
