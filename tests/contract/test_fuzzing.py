@@ -52,7 +52,7 @@ PUBLIC = frozenset(
 )
 # Far fewer requests would mean that the fields were not reached (a broken schema, a
 # server that did not answer), not that they held.
-MIN_REQUESTS = {"anonymous": 250, "editor": 450}
+MIN_REQUESTS = {"anonymous": 200, "editor": 400}
 
 CODES = frozenset(
     {
@@ -370,6 +370,44 @@ class _RightTypedIds(graphql.Visitor):
 
 def _with_right_typed_ids(body: str, field_name: str) -> str:
     return graphql.print_ast(graphql.visit(graphql.parse(body), _RightTypedIds(field_name)))
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "problem"),
+    [
+        (500, b"Internal Server Error", "HTTP 500: b'Internal Server Error'"),
+        (404, b"Not Found", "HTTP 404 with a body that is not JSON: b'Not Found'"),
+        (200, b"[]", "HTTP 200 with no data and no errors: b'[]'"),
+        (200, b'{"data": null, "errors": [{"message": "x"}]}', "error without a contract code"),
+        (200, b'{"errors": [{"message": "x", "extensions": {"code": "INTERNAL"}}]}', "INTERNAL"),
+        (
+            400,
+            b'{"errors": [{"message": "IntegrityError: x", "extensions": {"code": "CONFLICT"}}]}',
+            "message shows 'IntegrityError'",
+        ),
+        (
+            400,
+            b'{"errors": [{"message": "in SELECT * FROM post", "extensions": {"code": "X"}}]}',
+            "message shows 'SELECT '",
+        ),
+    ],
+)
+def test_the_checks_see_what_no_client_should_get(
+    status: int, content: bytes, problem: str
+) -> None:
+    problems = _problems(status, content, "post", refused=False)
+
+    assert any(found.startswith(problem) for found in problems), problems
+
+
+def test_the_checks_pass_coded_refusals_and_see_an_answered_anonymous_caller() -> None:
+    refusal = b'{"data": null, "errors": [{"message": "No.", "extensions": {"code": "FORBIDDEN"}}]}'
+    answered = b'{"data": {"moderationQueue": {"totalCount": 3}}}'
+
+    assert _problems(200, refusal, "moderationQueue", refused=True) == []
+    assert _problems(200, answered, "moderationQueue", refused=True) == [
+        f"an anonymous caller was answered: {answered!r}"
+    ]
 
 
 def _codes(content: bytes) -> list[str]:
