@@ -19,6 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from cms.errors import InvalidInput
+from cms.services.validation import in_utc
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -104,7 +105,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 def _decoded(value: Any, kind: type) -> Any:
     if kind is datetime:
-        return datetime.fromisoformat(value["t"])
+        return in_utc(datetime.fromisoformat(value["t"]))
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if type(value) is not kind:
@@ -121,7 +122,7 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...], argument: str) -> list[A
         if not isinstance(plain, list) or len(plain) != len(kinds):
             raise ValueError
         return [_decoded(value, kind) for value, kind in zip(plain, kinds, strict=True)]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
+    except (ValueError, TypeError, KeyError, OverflowError, binascii.Error, UnicodeError):
         raise InvalidInput(
             f"`{argument}` is not a valid cursor: pass a cursor from a previous page.",
             field=argument,

@@ -209,7 +209,7 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
     """
     require_editor(viewer)
     now = timezone.now()
-    when = validation.aware(at) if at is not None else None
+    when = validation.utc_time(at, "at") if at is not None else None
     async with in_transaction():
         post = await post_for_edit(post_id, lock=True)
         if when is None:

@@ -116,3 +116,21 @@ def valid_tags(values: list[str], field: str = "tags") -> list[str]:
 def aware(value: datetime) -> datetime:
     """A datetime with a time zone; one given without an offset is taken as UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def in_utc(value: datetime) -> datetime:
+    """`value` (taken as UTC without an offset) in UTC; OverflowError when that falls
+    outside the years 1 to 9999, which no datetime can hold and no database reads back."""
+    return aware(value).astimezone(UTC)
+
+
+def utc_time(value: datetime, field: str) -> datetime:
+    """`value` in UTC, as it is stored; BAD_USER_INPUT outside the years 1 to 9999."""
+    try:
+        return in_utc(value)
+    except OverflowError:
+        raise InvalidInput(
+            f"`{field}` must fall between the years 1 and 9999 in UTC; got "
+            f"{value.isoformat()}: pass a time such as 2030-01-01T09:00:00Z.",
+            field=field,
+        ) from None

@@ -392,6 +392,45 @@ async def test_a_time_without_an_offset_is_taken_as_utc(client: httpx.AsyncClien
     }
 
 
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_a_time_outside_the_years_of_a_date_is_refused_and_the_post_stays_readable(
+    client: httpx.AsyncClient, at: str
+) -> None:
+    post = await make_post("Timeless", status=PostStatus.DRAFT)
+    secret = await make_token()
+
+    body = await graphql(
+        client, PUBLISH, {"id": encode_id("Post", post.id), "at": at}, token=secret
+    )
+    then = await graphql(client, UNPUBLISH, {"id": encode_id("Post", post.id)}, token=secret)
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == (
+        "`at` must fall between the years 1 and 9999 in UTC; "
+        f"got {at}: pass a time such as 2030-01-01T09:00:00Z."
+    )
+    assert body["errors"][0]["extensions"]["field"] == "at"
+    assert then["data"]["unpublishPost"] == {"status": "DRAFT", "publishedAt": None}
+
+
+async def test_a_time_with_an_offset_is_kept_in_utc(client: httpx.AsyncClient) -> None:
+    post = await make_post("Elsewhere", status=PostStatus.DRAFT)
+    secret = await make_token()
+
+    body = await graphql(
+        client,
+        PUBLISH,
+        {"id": encode_id("Post", post.id), "at": "2030-01-01T09:00:00+14:00"},
+        token=secret,
+    )
+
+    assert body["data"]["publishPost"] == {
+        "status": "SCHEDULED",
+        "publishedAt": "2029-12-31T19:00:00+00:00",
+    }
+    assert (await Post.get(id=post.id)).published_at.isoformat() == "2029-12-31T19:00:00+00:00"
+
+
 async def test_archiving_hides_a_post_until_it_is_published_again_with_its_date(
     client: httpx.AsyncClient,
 ) -> None:

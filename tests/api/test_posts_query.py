@@ -216,6 +216,21 @@ async def test_cursors_from_another_list_or_tampered_with_are_bad_user_input(
     assert error_codes(tampered) == ["BAD_USER_INPUT"]
 
 
+async def test_a_cursor_whose_time_falls_outside_the_years_of_a_date_is_bad_user_input(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_post("A")
+    times = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+    forged = [base64.urlsafe_b64encode(json.dumps([{"t": t}, 1]).encode()).decode() for t in times]
+
+    bodies = [await graphql(client, FEED, {"after": cursor}) for cursor in forged]
+
+    assert [error_codes(body) for body in bodies] == [["BAD_USER_INPUT"], ["BAD_USER_INPUT"]]
+    assert bodies[0]["errors"][0]["message"] == (
+        "`after` is not a valid cursor: pass a cursor from a previous page."
+    )
+
+
 async def test_last_comments_of_many_posts_load_in_one_statement(
     client: httpx.AsyncClient,
 ) -> None:
