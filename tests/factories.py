@@ -11,7 +11,7 @@ from tortoise.expressions import F
 from cms.enums import CommentStatus, PostStatus, Role, StoryKind
 from cms.models import ApiToken, Comment, Post, Section, Story, Tag
 from cms.services import tokens
-from cms.services.rendering import render_markdown
+from cms.services.rendering import render_markdown, section_html
 
 _serial = itertools.count(1)
 
@@ -44,7 +44,7 @@ async def make_post(
     )
     for position, (heading, body) in enumerate(sections):
         await Section.create(
-            post=post, position=position, heading=heading, body=body, html=render_markdown(body)
+            post=post, position=position, heading=heading, body=body, **section_html(body)
         )
     for name in tags or []:
         tag, _ = await Tag.get_or_create(name=name)

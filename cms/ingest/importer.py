@@ -15,7 +15,7 @@ from cms.ingest.article_text import ArticleDraft, ArticleFormatError, parse_arti
 from cms.ingest.exporter import draft_of_post
 from cms.models import Comment, Like, Post, Section, Story
 from cms.services import comment_text, comments, validation
-from cms.services.rendering import render_markdown
+from cms.services.rendering import render_markdown, section_html
 from cms.services.search import search_text_of
 
 MAX_ARTICLE_CHARS = 1_000_000
@@ -163,7 +163,7 @@ async def _replace_children(post: Post, draft: ArticleDraft, connection: BaseDBA
                 position=position,
                 heading=section.heading,
                 body=section.body,
-                html=render_markdown(section.body),
+                **section_html(section.body),
             )
             for position, section in enumerate(draft.sections)
         ],

@@ -22,6 +22,9 @@ class Section(Model):
     body = fields.TextField()
     # Rendered and sanitised from body at write time; never edited by hand.
     html = fields.TextField()
+    # Where each top-level block of body begins: JSON [[line, offset in html], ...]
+    # (cms.services.rendering.render_body); how stories are placed among the blocks.
+    block_starts = fields.TextField(default="[]", db_default="[]")
 
     class Meta:
         table = "section"

@@ -16,13 +16,13 @@ from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from cms.enums import PostStatus
+from cms.enums import PostStatus, RevisionAction
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Post, Section, Story, Tag
 from cms.principal import Viewer
 from cms.services import revisions, validation
 from cms.services.access import require_admin, require_editor
-from cms.services.rendering import render_markdown
+from cms.services.rendering import section_html
 from cms.services.search import search_text_of
 from cms.services.stories import stories_by_post_ids
 
@@ -61,26 +61,29 @@ async def post_for_edit(post_id: int, *, lock: bool = False) -> Post:
     return post
 
 
-def _slug_taken(slug: str) -> Conflict:
+def slug_taken(slug: str) -> Conflict:
+    """The refusal of a slug another post uses."""
     return Conflict(
         f"Another post already uses the slug {slug!r}: pass a different `slug`.",
         extensions={"field": "slug"},
     )
 
 
-async def _ensure_slug_free(slug: str, post_id: int | None = None) -> None:
+async def ensure_slug_free(slug: str, post_id: int | None = None) -> None:
+    """CONFLICT when another post than `post_id` has the slug."""
     clash = Post.filter(slug=slug)
     if post_id is not None:
         clash = clash.exclude(id=post_id)
     if await clash.exists():
-        raise _slug_taken(slug)
+        raise slug_taken(slug)
 
 
 async def _tag_names(post: Post) -> list[str]:
     return sorted(str(name) for name in await post.tags.all().values_list("name", flat=True))
 
 
-async def _set_tags(post: Post, names: list[str]) -> None:
+async def set_tags(post: Post, names: list[str]) -> None:
+    """Replace the post's tags with `names`, making the tags that do not exist yet."""
     await post.tags.clear()
     tags = [(await Tag.get_or_create(name=name))[0] for name in names]
     if tags:
@@ -115,7 +118,7 @@ async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
             field="sections",
         )
     sections = [valid_section(s, f"sections[{i}].") for i, s in enumerate(draft.sections)]
-    await _ensure_slug_free(slug)
+    await ensure_slug_free(slug)
     now = timezone.now()
     try:
         async with in_transaction():
@@ -134,11 +137,11 @@ async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
                     position=position,
                     heading=section.heading,
                     body=section.body,
-                    html=render_markdown(section.body),
+                    **section_html(section.body),
                 )
-            await _set_tags(post, tags)
+            await set_tags(post, tags)
     except IntegrityError:
-        raise _slug_taken(slug) from None
+        raise slug_taken(slug) from None
     return post
 
 
@@ -187,17 +190,17 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             if not changed:
                 return post
             if "slug" in changed:
-                await _ensure_slug_free(changed["slug"], post.id)
+                await ensure_slug_free(changed["slug"], post.id)
+            previous = {k: current[k] for k in REVISED_FIELDS if k in changed}
+            await revisions.record(post.id, None, editor, previous)
             for name in ("title", "slug", "excerpt"):
                 if name in changed:
                     setattr(post, name, changed[name])
             await post.save()
             if "tags" in changed:
-                await _set_tags(post, changed["tags"])
-            previous = {k: current[k] for k in REVISED_FIELDS if k in changed}
-            await revisions.record(post.id, None, editor, previous)
+                await set_tags(post, changed["tags"])
     except IntegrityError:
-        raise _slug_taken(str(valid.get("slug"))) from None
+        raise slug_taken(str(valid.get("slug"))) from None
     return post
 
 
@@ -207,7 +210,7 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
     A scheduled post reads as PUBLISHED once `at` passes, with no job involved.
     Publishing a live or archived post again without `at` keeps its original date.
     """
-    require_editor(viewer)
+    editor = require_editor(viewer)
     now = timezone.now()
     when = validation.utc_time(at, "at") if at is not None else None
     async with in_transaction():
@@ -216,7 +219,9 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
             was_out = post.status in (PostStatus.PUBLISHED, PostStatus.ARCHIVED)
             previous = post.published_at
             when = previous if was_out and previous is not None and previous <= now else now
-        post.status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
+        status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
+        await _record_status(post, editor, status, when)
+        post.status = status
         post.published_at = when
         post.feed_at = when
         post.was_published = True
@@ -224,11 +229,27 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
     return post
 
 
+async def _record_status(
+    post: Post, editor: str, status: PostStatus, published_at: datetime | None
+) -> None:
+    """A revision of a status change (none when status and date stay as they are)."""
+    previous: dict[str, Any] = {}
+    if post.status != status:
+        previous["status"] = str(post.status)
+    if post.published_at != published_at:
+        previous["published_at"] = post.published_at.isoformat() if post.published_at else None
+    if previous:
+        await revisions.record(
+            post.id, None, editor, previous, action=RevisionAction.STATUS_CHANGED
+        )
+
+
 async def unpublish_post(viewer: Viewer, post_id: int) -> Post:
     """Back to DRAFT: hidden from the public, its publication date cleared."""
-    require_editor(viewer)
+    editor = require_editor(viewer)
     async with in_transaction():
         post = await post_for_edit(post_id, lock=True)
+        await _record_status(post, editor, PostStatus.DRAFT, None)
         post.status = PostStatus.DRAFT
         post.published_at = None
         post.feed_at = post.created_at
@@ -238,9 +259,10 @@ async def unpublish_post(viewer: Viewer, post_id: int) -> Post:
 
 async def archive_post(viewer: Viewer, post_id: int) -> Post:
     """ARCHIVED: hidden from the public but kept, with its publication date, for editors."""
-    require_editor(viewer)
+    editor = require_editor(viewer)
     async with in_transaction():
         post = await post_for_edit(post_id, lock=True)
+        await _record_status(post, editor, PostStatus.ARCHIVED, post.published_at)
         post.status = PostStatus.ARCHIVED
         await post.save()
     return post

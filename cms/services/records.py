@@ -18,7 +18,7 @@ POST_COLUMNS = (
     "id, slug, title, excerpt, status, published_at, feed_at, created_at, updated_at, "
     "like_count, view_count, comment_count"
 )
-SECTION_COLUMNS = "id, post_id, position, heading, body, html"
+SECTION_COLUMNS = "id, post_id, position, heading, body, html, block_starts"
 COMMENT_COLUMNS = "id, post_id, parent_id, depth, author, body, html, status, created_at"
 
 
@@ -53,10 +53,11 @@ class SectionRecord:
     heading: str | None
     body: str
     html: str
+    block_starts: str
 
     @classmethod
     def of(cls, row: Sequence[Any]) -> SectionRecord:
-        return cls(row[0], row[1], row[2], row[3], row[4], row[5])
+        return cls(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
 
 
 @dataclass(slots=True, frozen=True)

@@ -1,7 +1,8 @@
-"""Revisions: the previous values of a post's or section's fields, kept on every update.
+"""Revisions: every change to a post keeps what it changed and the whole post before it.
 
-Restoring a revision is itself an update, so it keeps a revision of what it replaced
-and can be undone the same way.
+Each write service calls `record` inside its transaction, before it applies the
+change, so the snapshot holds the post as it was. Restoring (`revision_restore`) is
+itself a change, kept the same way, so it can be undone.
 """
 
 from __future__ import annotations
@@ -10,52 +11,57 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from cms.errors import NotFound
-from cms.models import Post, Revision
+from cms.enums import RevisionAction
+from cms.models import Revision
 from cms.principal import Viewer
-from cms.services.access import require_editor
+from cms.services import snapshots
+
+# Columns a listing reads: never the snapshots.
+_LISTED = ("id", "post_id", "section_id", "editor", "created_at", "action", "previous")
+# Actions that are edits of fields: nothing to keep when no field changed.
+_EDITS = (RevisionAction.POST_EDITED, RevisionAction.SECTION_EDITED, RevisionAction.STORY_EDITED)
 
 
 async def record(
-    post_id: int, section_id: int | None, editor: str, previous: dict[str, Any]
+    post_id: int,
+    section_id: int | None,
+    editor: str,
+    previous: dict[str, Any],
+    *,
+    action: RevisionAction | None = None,
+    snapshot: dict[str, Any] | None = None,
 ) -> None:
-    """Keep `previous` (field -> old value) unless nothing changed."""
-    if previous:
-        await Revision.create(
-            post_id=post_id, section_id=section_id, editor=editor, previous=previous
-        )
+    """Keep `previous` (field -> old value) and the whole post as it is now.
+
+    Call before applying the change, or pass the `snapshot` taken before it. Without
+    `action` it is an edit of the post's fields, or of the section's when `section_id`
+    is given; an edit that changed no field keeps nothing.
+    """
+    if action is None:
+        action = RevisionAction.POST_EDITED if section_id is None else RevisionAction.SECTION_EDITED
+    if action in _EDITS and not previous:
+        return
+    await Revision.create(
+        post_id=post_id,
+        section_id=section_id,
+        editor=editor,
+        action=action,
+        previous=previous,
+        snapshot=snapshot if snapshot is not None else await snapshots.take(post_id),
+    )
 
 
 async def revisions_by_post_ids(post_ids: Iterable[int]) -> dict[int, list[Revision]]:
-    """Revisions of each post and its sections, newest first."""
+    """Revisions of each post, newest first (without their snapshots)."""
     grouped: dict[int, list[Revision]] = defaultdict(list)
     query = Revision.filter(post_id__in=list(post_ids)).order_by("post_id", "-created_at", "-id")
-    for revision in await query:
+    for revision in await query.only(*_LISTED):
         grouped[revision.post_id].append(revision)
     return grouped
-
-
-async def restore_revision(viewer: Viewer, revision_id: int) -> Post:
-    """Bring back the values a revision kept; returns the post as it now is."""
-    from cms.services import post_editing, section_editing
-
-    require_editor(viewer)
-    revision = await Revision.get_or_none(id=revision_id)
-    if revision is None:
-        raise NotFound("No revision has this id: its post may have been deleted.")
-    if revision.section_id is None:
-        return await post_editing.update_post(viewer, revision.post_id, revision.previous)
-    try:
-        await section_editing.update_section(viewer, revision.section_id, revision.previous)
-    except NotFound:
-        raise NotFound(
-            "The section this revision belongs to was deleted: add it again with `addSection`."
-        ) from None
-    return await post_editing.post_for_edit(revision.post_id)
 
 
 async def revision_by_id(viewer: Viewer, revision_id: int) -> Revision | None:
     """A revision, for editors only (the public never learns one exists)."""
     if not viewer.is_editor:
         return None
-    return await Revision.get_or_none(id=revision_id)
+    return await Revision.filter(id=revision_id).only(*_LISTED).first()

@@ -13,10 +13,11 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from cms.enums import RevisionAction
 from cms.errors import InvalidInput, NotFound
 from cms.models import Post, Section
 from cms.principal import Viewer
-from cms.services import revisions, validation
+from cms.services import revisions, snapshots, validation
 from cms.services.access import require_editor
 from cms.services.post_editing import (
     SectionDraft,
@@ -24,7 +25,7 @@ from cms.services.post_editing import (
     refresh_post,
     valid_section,
 )
-from cms.services.rendering import render_markdown
+from cms.services.rendering import section_html
 
 REVISED_FIELDS = ("heading", "body")
 
@@ -64,10 +65,11 @@ async def add_section(
     viewer: Viewer, post_id: int, draft: SectionDraft, position: int | None = None
 ) -> Section:
     """A new section at `position` (default: the end); later ones move down by one."""
-    require_editor(viewer)
+    editor = require_editor(viewer)
     draft = valid_section(draft)
     async with in_transaction():
         await post_for_edit(post_id, lock=True)
+        before = await snapshots.take(post_id)
         ordered = await _ordered(post_id)
         if len(ordered) >= validation.MAX_SECTIONS:
             raise InvalidInput(
@@ -81,11 +83,14 @@ async def add_section(
             position=top,
             heading=draft.heading,
             body=draft.body,
-            html=render_markdown(draft.body),
+            **section_html(draft.body),
         )
         ordered.insert(index, section)
         await _place(post_id, ordered)
         await refresh_post(post_id)
+        await revisions.record(
+            post_id, section.id, editor, {}, action=RevisionAction.SECTION_ADDED, snapshot=before
+        )
     return section
 
 
@@ -107,18 +112,19 @@ async def update_section(viewer: Viewer, section_id: int, changes: Mapping[str, 
         if not changed:
             return section
         previous = {k: getattr(section, k) for k in REVISED_FIELDS if k in changed}
+        await revisions.record(section.post_id, section.id, editor, previous)
         for name, value in changed.items():
             setattr(section, name, value)
-        section.html = render_markdown(section.body)
+        rendered = section_html(section.body)
+        section.html, section.block_starts = rendered["html"], rendered["block_starts"]
         await section.save()
-        await revisions.record(section.post_id, section.id, editor, previous)
         await refresh_post(section.post_id)
     return section
 
 
 async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
     """Move a section to `position` (0-based); the others close up around it."""
-    require_editor(viewer)
+    editor = require_editor(viewer)
     async with in_transaction():
         section = await section_for_edit(section_id)
         post = await post_for_edit(section.post_id, lock=True)
@@ -132,6 +138,15 @@ async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
         moving = next((s for s in ordered if s.id == section_id), None)
         if moving is None:  # deleted while this move waited for the post's lock
             raise NotFound("No section has this id: it may have been deleted.")
+        if ordered.index(moving) == position:
+            return post
+        await revisions.record(
+            post.id,
+            section_id,
+            editor,
+            {"position": ordered.index(moving)},
+            action=RevisionAction.SECTION_MOVED,
+        )
         ordered.remove(moving)
         ordered.insert(position, moving)
         await _place(post.id, ordered)
@@ -141,11 +156,19 @@ async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
 
 async def delete_section(viewer: Viewer, section_id: int) -> int:
     """Delete a section; its stories stay in the post without a section. Returns the post id."""
-    require_editor(viewer)
+    editor = require_editor(viewer)
     async with in_transaction():
         section = await section_for_edit(section_id)
         post_id = section.post_id
         await post_for_edit(post_id, lock=True)
+        section = await section_for_edit(section_id)
+        await revisions.record(
+            post_id,
+            section.id,
+            editor,
+            {"heading": section.heading, "body": section.body, "position": section.position},
+            action=RevisionAction.SECTION_DELETED,
+        )
         await section.delete()
         await _place(post_id, await _ordered(post_id))
         await refresh_post(post_id)

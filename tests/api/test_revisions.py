@@ -1,4 +1,7 @@
-"""Revisions: every update keeps the previous values, and a revision can be restored."""
+"""Revisions: every update keeps the previous values, and a revision can be restored.
+
+Whole-post revisions (structure, diffs, restoring deleted sections): test_post_history.py.
+"""
 
 from __future__ import annotations
 
@@ -126,27 +129,6 @@ async def test_restoring_a_section_revision_rerenders_it(client: httpx.AsyncClie
         {"heading": None, "body": "*Old*", "html": "<p><em>Old</em></p>"}
     ]
     assert (await Post.get(id=post.id)).search_text == "*Old*"
-
-
-async def test_a_revision_of_a_deleted_section_cannot_be_restored(
-    client: httpx.AsyncClient,
-) -> None:
-    post = await make_post("Doc", sections=[(None, "Lead"), ("Gone", "Old")])
-    section = await Section.get(post_id=post.id, position=1)
-    secret = await make_token()
-    await graphql(
-        client,
-        UPDATE_SECTION,
-        {"id": encode_id("Section", section.id), "input": {"body": "New"}},
-        token=secret,
-    )
-    revision = await Revision.get(post_id=post.id)
-    await section.delete()
-
-    body = await graphql(client, RESTORE, {"id": encode_id("Revision", revision.id)}, token=secret)
-
-    assert error_codes(body) == ["NOT_FOUND"]
-    assert "addSection" in body["errors"][0]["message"]
 
 
 async def test_anonymous_callers_see_no_revisions_and_cannot_restore(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
-from cms.services.rendering import render_markdown
+from cms.ingest.article_text import parse_article
+from cms.services.rendering import render_body, render_markdown
+from tests.seed_article import ALL_ARTICLES
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -82,3 +85,27 @@ def test_markdown_still_renders_and_comment_links_are_nofollow() -> None:
     assert "<li>one</li>" in section
     assert '<a href="https://example.com" rel="noopener">link</a>' in section
     assert '<a href="https://example.com" rel="nofollow ugc noopener">link</a>' in comment
+
+
+@pytest.mark.parametrize("path", ALL_ARTICLES, ids=lambda p: p.name)
+def test_sections_render_block_by_block_to_the_same_html(path: Path) -> None:
+    bodies = [s.body for s in parse_article(path.read_text(encoding="utf-8")).sections]
+
+    for body in [*bodies, "```\ncode\n\nmore\n```\n\n> quoted\n\n[link][1]\n\n[1]: https://a.b"]:
+        rendered = render_body(body)
+        assert rendered.html == render_markdown(body)
+        assert [rendered.html[offset - 1] for _, offset in rendered.starts[1:]] == ["\n"] * (
+            len(rendered.starts) - 1
+        )
+
+
+def test_block_starts_count_the_body_lines_before_each_block() -> None:
+    rendered = render_body("One\ntwo\n\n- a\n- b\n\n1. c\n\nLast")
+
+    assert [line for line, _ in rendered.starts] == [0, 2, 4, 5]
+    assert [rendered.html[o:].split("\n")[0] for _, o in rendered.starts] == [
+        "<p>One",
+        "<ul>",
+        "<ol>",
+        "<p>Last</p>",
+    ]

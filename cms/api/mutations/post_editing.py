@@ -11,7 +11,7 @@ from cms.api.ids import decode_id, encode_id
 from cms.api.patches import provided_fields
 from cms.api.permissions import IsEditor
 from cms.api.types.post import Post
-from cms.services import post_editing, revisions
+from cms.services import post_editing, revision_restore
 
 
 @strawberry.input
@@ -101,8 +101,12 @@ class PostEditingMutations:
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
-        description="Brings back the values a revision kept (itself kept as a new revision).",
+        description="Brings back the whole post as it was before the revision's change: "
+        "fields, tags, sections and stories, deleted ones included; the publication status "
+        "stays as it is. The restore is itself kept as a revision.",
     )
     async def restore_revision(self, info: Info, id: strawberry.ID) -> Post:
         revision_id = decode_id(id, "Revision")
-        return Post.from_model(await revisions.restore_revision(info.context.viewer, revision_id))
+        return Post.from_model(
+            await revision_restore.restore_revision(info.context.viewer, revision_id)
+        )

@@ -24,7 +24,7 @@ class StoryInput:
     quote: str
     position: int | None = strawberry.field(
         default=None,
-        description="How many of the section's paragraphs come before it (default: all).",
+        description="How many of the section's body lines come before it (default: all).",
     )
 
 
@@ -35,6 +35,15 @@ class StoryPatch:
     descriptor: str | None = strawberry.UNSET
     lead: str | None = strawberry.UNSET
     quote: str | None = strawberry.UNSET
+    section_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Moves the story to another section of its post (null: the post only); "
+        "without position it goes after that section's last line.",
+    )
+    position: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Moves the story: how many of its section's body lines come before it.",
+    )
 
 
 @strawberry.type
@@ -61,7 +70,10 @@ class StoryEditingMutations:
     @strawberry.mutation(permission_classes=[IsEditor])
     async def update_story(self, info: Info, id: strawberry.ID, input: StoryPatch) -> Story:
         pk = decode_id(id, "Story")
-        story = await story_editing.update_story(info.context.viewer, pk, provided_fields(input))
+        changes = provided_fields(input)
+        if changes.get("section_id") is not None:
+            changes["section_id"] = decode_id(changes["section_id"], "Section", "sectionId")
+        story = await story_editing.update_story(info.context.viewer, pk, changes)
         return Story.from_model(story)
 
     @strawberry.mutation(permission_classes=[IsEditor])

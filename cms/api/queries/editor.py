@@ -1,17 +1,21 @@
-"""Queries for editors: who am I, and the moderation queue."""
+"""Queries for editors: who am I, the moderation queue, and differences between revisions."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import strawberry
 
 from cms.api.context import Info
+from cms.api.ids import decode_id
 from cms.api.permissions import IsEditor
 from cms.api.types.comment import Comment
 from cms.api.types.connection import Connection
 from cms.api.types.editor import Editor
 from cms.api.types.enums import CommentStatusEnum
+from cms.api.types.revision_diff import RevisionDiff
 from cms.enums import CommentStatus
-from cms.services import comment_reads
+from cms.services import comment_reads, revision_diffs
 from cms.services.pagination import PageRequest
 
 
@@ -35,3 +39,19 @@ class EditorQueries:
         request = PageRequest(first=first, after=after)
         page = await comment_reads.moderation_queue(status or CommentStatus.PENDING, request)
         return Connection.from_page(page, Comment.from_model)
+
+    @strawberry.field(
+        permission_classes=[IsEditor],
+        description="Editors only: what differs from the post as revision `from` kept it "
+        "(before that revision's change) to the post as `to` kept it, or as it is now when "
+        "`to` is left out. Both must be revisions of one post.",
+    )
+    async def revision_diff(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID | None = None,
+    ) -> RevisionDiff:
+        start = decode_id(from_, "Revision", "from")
+        end = decode_id(to, "Revision", "to") if to is not None else None
+        return RevisionDiff.of(await revision_diffs.revision_diff(info.context.viewer, start, end))

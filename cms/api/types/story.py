@@ -37,6 +37,9 @@ class Story(relay.Node):
         description="The words before the quote, e.g. 'One patient, Sarah, shares her journey:'."
     )
     quote: str = strawberry.field(description="The quoted words, without quotation marks.")
+    position: int = strawberry.field(
+        description="How many of its section's body lines come before it (see Section.blocks)."
+    )
     post_id: strawberry.Private[int]
     section_id: strawberry.Private[int | None]
 
@@ -49,6 +52,7 @@ class Story(relay.Node):
             descriptor=story.descriptor,
             lead=story.lead,
             quote=story.quote,
+            position=story.position,
             post_id=story.post_id,
             section_id=story.section_id,
         )
