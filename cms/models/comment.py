@@ -32,6 +32,9 @@ class Comment(Model):
     created_at = fields.DatetimeField(default=timezone.now)
     # A hash of the client's address: rate limits and moderation, never shown.
     client_key = fields.CharField(max_length=64, default="", db_default="")
+    # Listed in an article's text: an import may edit or remove it; readers' comments
+    # (written here) it never touches.
+    imported = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "comment"

@@ -8,9 +8,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from cms.article_format import body_blocks
 from cms.enums import StoryKind
 from cms.errors import InvalidInput, NotFound
-from cms.ingest.article_text import body_blocks
 from cms.models import Section, Story
 from cms.principal import Viewer
 from cms.services import validation
@@ -31,7 +31,7 @@ class StoryDraft:
     position: int | None = None
 
 
-def _valid_text(values: Mapping[str, Any]) -> dict[str, Any]:
+def valid_story_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """Checked name, descriptor, lead and quote among `values` (only those present)."""
     valid: dict[str, Any] = {}
     if "kind" in values:
@@ -62,7 +62,7 @@ async def story_for_edit(story_id: int) -> Story:
 async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
     """A story in a post, or placed in one of its sections (`section_id` implies the post)."""
     require_editor(viewer)
-    valid = _valid_text(
+    valid = valid_story_fields(
         {
             "kind": draft.kind,
             "name": draft.name,
@@ -98,7 +98,7 @@ async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
 async def update_story(viewer: Viewer, story_id: int, changes: Mapping[str, Any]) -> Story:
     """Change the given fields (kind, name, descriptor, lead, quote)."""
     require_editor(viewer)
-    valid = _valid_text(changes)
+    valid = valid_story_fields(changes)
     async with in_transaction():
         story = await story_for_edit(story_id)
         await post_for_edit(story.post_id, lock=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from cms.ingest.importer import import_article
 from cms.models import Post
+from cms.services.article_import import import_article
 from tests.conftest import error_codes, graphql
-from tests.factories import make_token
+from tests.factories import EDITOR, make_token
 from tests.seed_article import SEED_HEADINGS, SEED_SLUG, SEED_TITLE, seed_text
 
 SEED_PAGE = """
@@ -29,7 +29,7 @@ mutation ($text: String!) { importArticle(text: $text) { slug } }
 
 async def test_the_seed_article_reads_whole_through_graphql(client: httpx.AsyncClient) -> None:
     seed = seed_text()
-    await import_article(seed)
+    await import_article(EDITOR, seed)
 
     body = await graphql(client, SEED_PAGE, {"slug": SEED_SLUG})
 
