@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from cms.ingest.article_text import (
+from cms.article_format import (
     ArticleDraft,
     CommentDraft,
     SectionDraft,

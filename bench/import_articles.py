@@ -22,8 +22,9 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.articles import articles
+from cms.commands.articles import IMPORTER
 from cms.db.lifecycle import database, migrate
-from cms.ingest.importer import import_article
+from cms.services.article_import import import_article
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_BENCH = "postgres://postgres@127.0.0.1:5432/cms_bench"
@@ -62,7 +63,7 @@ async def main(count: int, kind: str) -> None:
         async with database(url):
             started = time.perf_counter()
             for i, path in enumerate(files, 1):
-                await import_article(path.read_text(encoding="utf-8"), source=str(path))
+                await import_article(IMPORTER, path.read_text(encoding="utf-8"), source=str(path))
                 if i % max(count // 10, 1) == 0:
                     samples.append((i, time.perf_counter() - started, rss_mib()))
         total = time.perf_counter() - started

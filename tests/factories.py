@@ -10,6 +10,7 @@ from tortoise.expressions import F
 
 from cms.enums import CommentStatus, PostStatus, Role, StoryKind
 from cms.models import ApiToken, Comment, Post, Section, Story, Tag
+from cms.principal import Viewer
 from cms.services import tokens
 from cms.services.rendering import render_markdown, section_html
 
@@ -99,3 +100,7 @@ async def make_token(
     if expires_at is not None:
         await ApiToken.filter(id=token.id).update(expires_at=expires_at)
     return secret
+
+
+# An editor acting outside a request, as the CLI and the importer's tests do.
+EDITOR = Viewer(name="editor", role=Role.EDITOR)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.seed_article import ALL_ARTICLES, SEED_SLUG, seed_text
+from tests.seed_article import ALL_ARTICLES, SEED_HEADINGS, SEED_PATH, SEED_SLUG, seed_text
 
 ROOT = Path(__file__).parents[1]
 ARTICLES = ALL_ARTICLES
@@ -33,8 +33,102 @@ def test_import_reports_created_then_unchanged(sqlite_url: str) -> None:
     second = cms(sqlite_url, "import", *files)
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == f"{len(files)} created, 0 updated, 0 unchanged, 0 failed"
-    assert second.stdout.strip() == f"0 created, 0 updated, {len(files)} unchanged, 0 failed"
+    assert (
+        first.stdout.splitlines()[-1] == f"{len(files)} created, 0 updated, 0 unchanged, 0 failed"
+    )
+    assert second.stdout.splitlines() == [
+        *(
+            f"{path}: unchanged {slug}"
+            for path, slug in zip(files, _slugs(first.stdout), strict=False)
+        ),
+        f"0 created, 0 updated, {len(files)} unchanged, 0 failed",
+    ]
+
+
+def _slugs(summary: str) -> list[str]:
+    return [
+        line.split(": created ")[1].split(" ")[0]
+        for line in summary.splitlines()
+        if ": created " in line
+    ]
+
+
+def test_the_summary_says_what_each_import_made_and_changed(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    article = tmp_path / "seed.txt"
+    article.write_text(seed_text(), encoding="utf-8")
+    created = cms(sqlite_url, "import", str(article))
+    article.write_text(
+        seed_text()
+        .replace("Conclusion", "In Closing")
+        .replace("- 19 Likes", "- 25 Likes")
+        .replace("3 Comments", "4 Comments")
+        .removesuffix("\n")
+        + "\nLee\nGreat read!",
+        encoding="utf-8",
+    )
+
+    updated = cms(sqlite_url, "import", str(article))
+
+    headings = ", ".join(f'"{h}"' for h in SEED_HEADINGS[1:])
+    assert created.stdout.splitlines() == [
+        f"{article}: created {SEED_SLUG} (7 sections, 2 stories, 3 comments)",
+        f"  headings: {headings}",
+        "1 created, 0 updated, 0 unchanged, 0 failed",
+    ]
+    assert updated.stdout.splitlines() == [
+        f"{article}: updated {SEED_SLUG}: 1 section changed, likes 19 → 25, 1 comment added",
+        "  headings: " + headings.replace("Conclusion", "In Closing"),
+        "0 created, 1 updated, 0 unchanged, 0 failed",
+    ]
+
+
+def test_headings_with_nothing_under_them_are_pointed_out(sqlite_url: str, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Walking\n- May 1, 2020\n- 1 Like\n- 1 View\n- 0 Comments\nWe walked.\n"
+        "Why Not Just Walk More\nThanks for reading\n0 Comments",
+        encoding="utf-8",
+    )
+
+    result = cms(sqlite_url, "import", str(article))
+
+    assert result.stdout.splitlines()[1:3] == [
+        '  headings: "Why Not Just Walk More" (nothing under it), '
+        '"Thanks for reading" (nothing under it)',
+        "  a heading with nothing under it may be a paragraph: "
+        "start its line with \\ to keep it one",
+    ]
+
+
+def test_windows_line_endings_import_as_the_same_article(sqlite_url: str, tmp_path: Path) -> None:
+    windows = tmp_path / "windows.txt"
+    windows.write_bytes(seed_text().replace("\n", "\r\n").encode("utf-8"))
+
+    first = cms(sqlite_url, "import", str(windows))
+    same = cms(sqlite_url, "import", str(SEED_PATH))
+
+    assert first.returncode == 0, first.stderr
+    assert same.stdout.splitlines()[0] == f"{SEED_PATH}: unchanged {SEED_SLUG}"
+    assert cms(sqlite_url, "export", SEED_SLUG).stdout == seed_text().removesuffix("\n") + "\n"
+
+
+def test_draft_makes_new_posts_drafts_and_leaves_published_ones_published(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    published = cms(sqlite_url, "import", str(SEED_PATH))
+    again = cms(sqlite_url, "import", "--draft", str(SEED_PATH), str(ARTICLES[1]))
+
+    assert published.returncode == again.returncode == 0
+    lines = again.stdout.splitlines()
+    assert lines[:2] == [
+        f"{SEED_PATH}: unchanged {SEED_SLUG}",
+        "  kept PUBLISHED: --draft applies to new posts only",
+    ]
+    assert cms(sqlite_url, "export", SEED_SLUG).stdout == seed_text().removesuffix("\n") + "\n"
+    new_slug = _slugs(again.stdout)[0]
+    assert cms(sqlite_url, "export", new_slug).stdout.splitlines()[1] == "- Status: Draft"
 
 
 def test_a_bad_file_fails_with_its_line_and_the_others_still_import(
@@ -47,7 +141,7 @@ def test_a_bad_file_fails_with_its_line_and_the_others_still_import(
 
     assert result.returncode == 1
     assert f"{bad}:3: " in result.stderr
-    assert result.stdout.strip() == "1 created, 0 updated, 0 unchanged, 1 failed"
+    assert result.stdout.splitlines()[-1] == "1 created, 0 updated, 0 unchanged, 1 failed"
 
 
 def test_export_prints_one_post_and_writes_all(sqlite_url: str, tmp_path: Path) -> None:

@@ -10,21 +10,46 @@ from rich.console import Console
 from rich.progress import Progress
 
 from cms.db.lifecycle import refresh_statistics
+from cms.enums import Role
 from cms.errors import CMSError
 from cms.ingest import backup
-from cms.ingest.exporter import export_post
-from cms.ingest.importer import ImportResult, import_article
 from cms.models import Post
+from cms.principal import Viewer
+from cms.services.article_export import export_post
+from cms.services.article_import import ImportResult, import_article
 
 err = Console(stderr=True)
 PROGRESS_FROM = 5  # files; fewer import without a progress bar
 # Articles written by one import after which planner statistics are refreshed (ANALYZE
 # reads every table; after a few articles the old statistics still hold).
 STATISTICS_AFTER = 100
+# Who revisions name for what an import changed.
+IMPORTER = Viewer(name="cms import", role=Role.EDITOR)
+
+
+def describe(source: str, result: ImportResult) -> list[str]:
+    """What one import did, for the summary: a line, then headings and notes indented."""
+    what = "created" if result.created else "updated" if result.changed else "unchanged"
+    line = f"{source}: {what} {result.slug}"
+    if result.changes:
+        line += (" (" if result.created else ": ") + ", ".join(result.changes)
+        line += ")" if result.created else ""
+    lines = [line]
+    if result.headings:
+        empty = set(result.empty_headings)
+        shown = [f'"{h}"' + (" (nothing under it)" if h in empty else "") for h in result.headings]
+        lines.append("  headings: " + ", ".join(shown))
+    if result.empty_headings:
+        lines.append(
+            "  a heading with nothing under it may be a paragraph: start its line with \\ "
+            "to keep it one"
+        )
+    lines += [f"  {note}" for note in result.notes]
+    return lines
 
 
 async def _import_files(
-    paths: list[Path], publish: bool, *, create_only: bool = False
+    paths: list[Path], publish: bool, *, create_only: bool = False, report: bool = False
 ) -> dict[str, int]:
     """Import files one by one (each its own transaction); report failures as file:line."""
     summary = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
@@ -32,10 +57,14 @@ async def _import_files(
         task = progress.add_task("Importing", total=len(paths))
         for path in paths:
             try:
-                text = path.read_text(encoding="utf-8")
+                # Bytes, not text mode: line endings reach the parser as written.
+                text = path.read_bytes().decode("utf-8")
                 result: ImportResult = await import_article(
-                    text, publish=publish, source=str(path), create_only=create_only
+                    IMPORTER, text, publish=publish, source=str(path), create_only=create_only
                 )
+            except (OSError, UnicodeDecodeError) as error:
+                summary["failed"] += 1
+                progress.console.print(f"[red]{path}: cannot read: {error}[/red]", highlight=False)
             except CMSError as error:
                 summary["failed"] += 1
                 progress.console.print(f"[red]{error.message}[/red]", highlight=False)
@@ -44,12 +73,12 @@ async def _import_files(
                 progress.console.print(
                     f"[red]{path}: could not be imported: {error}[/red]", highlight=False
                 )
-            except (OSError, UnicodeDecodeError) as error:
-                summary["failed"] += 1
-                progress.console.print(f"[red]{path}: cannot read: {error}[/red]", highlight=False)
             else:
                 key = "created" if result.created else "updated" if result.changed else "unchanged"
                 summary[key] += 1
+                if report:
+                    for line in describe(str(path), result):
+                        typer.echo(line)
             progress.advance(task)
     if summary["created"] + summary["updated"] >= STATISTICS_AFTER:
         await refresh_statistics()
@@ -58,12 +87,14 @@ async def _import_files(
 
 def import_command(
     files: list[Path] = typer.Argument(..., help="Article files in the plain-text format."),
-    draft: bool = typer.Option(False, "--draft", help="Import as drafts instead of published."),
+    draft: bool = typer.Option(
+        False, "--draft", help="New posts become drafts (existing posts keep their status)."
+    ),
 ) -> None:
-    """Import articles (upsert by slug; importing the same file twice changes nothing)."""
+    """Import articles: found by slug and merged in (the same file twice changes nothing)."""
     from cms.cli import run_with_database
 
-    summary = run_with_database(lambda: _import_files(files, publish=not draft))
+    summary = run_with_database(lambda: _import_files(files, publish=not draft, report=True))
     typer.echo(", ".join(f"{n} {what}" for what, n in summary.items()))
     if summary["failed"]:
         raise typer.Exit(1)

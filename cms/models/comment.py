@@ -36,6 +36,9 @@ class Comment(Model):
     is_public = fields.BooleanField(default=False, db_default=False)
     # What the duplicate rule compares: a hash of the body as the rules read it.
     fingerprint = fields.CharField(max_length=64, default="", db_default="")
+    # Listed in an article's text: an import may edit or remove it; readers' comments
+    # (written here) it never touches.
+    imported = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "comment"

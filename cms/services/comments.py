@@ -44,8 +44,13 @@ class NewComment:
 
 
 def _cleaned(new: NewComment) -> tuple[str, str]:
-    author = storable(new.author, "author").strip()
-    body = storable(new.body, "body").strip()
+    return valid_comment_text(new.author, new.body)
+
+
+def valid_comment_text(author: str, body: str) -> tuple[str, str]:
+    """Author and body trimmed; BAD_USER_INPUT naming the field when empty or too long."""
+    author = storable(author, "author").strip()
+    body = storable(body, "body").strip()
     if not 1 <= len(author) <= MAX_AUTHOR:
         raise InvalidInput(
             f"`author` must be 1–{MAX_AUTHOR} characters after trimming spaces.", field="author"
@@ -149,7 +154,7 @@ async def add_comment(
                 .using_db(connection)
                 .update(comment_count=F("comment_count") + 1)
             )
-    await _announce(comment, engagement.events, engagement.views, counted=public)
+    await announce(comment, engagement.events, engagement.views, counted=public)
     return comment
 
 
@@ -192,13 +197,14 @@ async def set_comment_status(
         comment.status, comment.is_public = status, public
         break
     if status == CommentStatus.APPROVED:
-        await _announce(comment, engagement.events, engagement.views, counted=bool(delta))
+        await announce(comment, engagement.events, engagement.views, counted=bool(delta))
     elif delta:
         await publish_stats(engagement.events, await stats_of(comment.post_id, engagement.views))
     return comment
 
 
-async def _announce(comment: Comment, events: Broker, views: ViewBuffer, *, counted: bool) -> None:
+async def announce(comment: Comment, events: Broker, views: ViewBuffer, *, counted: bool) -> None:
+    """Tell subscribers of a comment that became public (after its transaction commits)."""
     await events.publish(comment_channel(comment.post_id), comment_message(comment))
     if counted:
         await publish_stats(events, await stats_of(comment.post_id, views))

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from slugify import slugify
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -45,9 +44,17 @@ class PostDraft:
     sections: list[SectionDraft] = field(default_factory=list)
 
 
-def valid_section(draft: SectionDraft, prefix: str = "") -> SectionDraft:
-    """The draft with heading and body checked; BAD_USER_INPUT names `prefix + field`."""
+def valid_section(
+    draft: SectionDraft, prefix: str = "", *, heading_only: bool = False
+) -> SectionDraft:
+    """The draft with heading and body checked; BAD_USER_INPUT names `prefix + field`.
+
+    `heading_only` lets a headed section have no body (an article's heading followed
+    by a sub-heading); editors always give a body.
+    """
     heading = validation.optional_text(draft.heading, f"{prefix}heading", validation.MAX_HEADING)
+    if heading_only and heading is not None and not draft.body.strip():
+        return SectionDraft(heading=heading, body="")
     body = validation.required_text(draft.body, f"{prefix}body", validation.MAX_BODY)
     return SectionDraft(heading=heading, body=body)
 
@@ -99,8 +106,11 @@ async def refresh_post(post_id: int) -> None:
     await Post.filter(id=post_id).update(search_text=text, updated_at=timezone.now())
 
 
-async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
-    """A new DRAFT post with its sections; CONFLICT when the slug is taken."""
+async def create_post(viewer: Viewer, draft: PostDraft, *, heading_only: bool = False) -> Post:
+    """A new DRAFT post with its sections; CONFLICT when the slug is taken.
+
+    `heading_only` allows headed sections without a body (see `valid_section`).
+    """
     require_editor(viewer)
     title = validation.required_text(draft.title, "title", validation.MAX_TITLE)
     slug = (
@@ -117,7 +127,10 @@ async def create_post(viewer: Viewer, draft: PostDraft) -> Post:
             f"A post has at most {validation.MAX_SECTIONS} sections; got {len(draft.sections)}.",
             field="sections",
         )
-    sections = [valid_section(s, f"sections[{i}].") for i, s in enumerate(draft.sections)]
+    sections = [
+        valid_section(s, f"sections[{i}].", heading_only=heading_only)
+        for i, s in enumerate(draft.sections)
+    ]
     await ensure_slug_free(slug)
     now = timezone.now()
     try:
@@ -180,7 +193,7 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             follows_title = (
                 post.status == PostStatus.DRAFT
                 and not post.was_published
-                and post.slug == slugify(post.title, max_length=validation.MAX_SLUG)
+                and post.slug == validation.title_slug(post.title)
             )
             if "title" in valid and "slug" not in valid and follows_title:
                 valid["slug"] = validation.slug_from_title(valid["title"])

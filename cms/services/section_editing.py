@@ -62,11 +62,16 @@ def _check_position(position: int, size: int) -> int:
 
 
 async def add_section(
-    viewer: Viewer, post_id: int, draft: SectionDraft, position: int | None = None
+    viewer: Viewer,
+    post_id: int,
+    draft: SectionDraft,
+    position: int | None = None,
+    *,
+    heading_only: bool = False,
 ) -> Section:
     """A new section at `position` (default: the end); later ones move down by one."""
     editor = require_editor(viewer)
-    draft = valid_section(draft)
+    draft = valid_section(draft, heading_only=heading_only)
     async with in_transaction():
         await post_for_edit(post_id, lock=True)
         before = await snapshots.take(post_id)
@@ -94,8 +99,13 @@ async def add_section(
     return section
 
 
-async def update_section(viewer: Viewer, section_id: int, changes: Mapping[str, Any]) -> Section:
-    """Change heading and/or body (a null heading makes it the lead), keeping a revision."""
+async def update_section(
+    viewer: Viewer, section_id: int, changes: Mapping[str, Any], *, heading_only: bool = False
+) -> Section:
+    """Change heading and/or body (a null heading makes it the lead), keeping a revision.
+
+    `heading_only` lets a section given a heading in the same change have no body.
+    """
     editor = require_editor(viewer)
     valid: dict[str, Any] = {}
     if "heading" in changes:
@@ -103,7 +113,10 @@ async def update_section(viewer: Viewer, section_id: int, changes: Mapping[str, 
             changes["heading"], "heading", validation.MAX_HEADING
         )
     if "body" in changes:
-        valid["body"] = validation.required_text(changes["body"], "body", validation.MAX_BODY)
+        if heading_only and valid.get("heading") and not (changes["body"] or "").strip():
+            valid["body"] = ""
+        else:
+            valid["body"] = validation.required_text(changes["body"], "body", validation.MAX_BODY)
     async with in_transaction():
         section = await section_for_edit(section_id)
         await post_for_edit(section.post_id, lock=True)

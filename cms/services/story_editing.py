@@ -34,7 +34,7 @@ class StoryDraft:
     position: int | None = None
 
 
-def _valid_text(values: Mapping[str, Any]) -> dict[str, Any]:
+def valid_story_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """Checked name, descriptor, lead and quote among `values` (only those present)."""
     valid: dict[str, Any] = {}
     if "kind" in values:
@@ -84,7 +84,7 @@ async def story_for_edit(story_id: int) -> Story:
 async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
     """A story in a post, or placed in one of its sections (`section_id` implies the post)."""
     editor = require_editor(viewer)
-    valid = _valid_text(
+    valid = valid_story_fields(
         {
             "kind": draft.kind,
             "name": draft.name,
@@ -156,7 +156,7 @@ async def update_story(viewer: Viewer, story_id: int, changes: Mapping[str, Any]
     """Change the given fields (kind, name, descriptor, lead, quote), or move the story
     with `section_id` (None: the post only) and `position`, keeping a revision."""
     editor = require_editor(viewer)
-    valid = _valid_text(changes)
+    valid = valid_story_fields(changes)
     async with in_transaction():
         story = await story_for_edit(story_id)
         await post_for_edit(story.post_id, lock=True)

@@ -72,9 +72,14 @@ def optional_text(value: str | None, field: str, max_length: int) -> str | None:
     return bounded_text(text, field, max_length) if text else None
 
 
+def title_slug(title: str) -> str:
+    """The one rule for the slug a title gives (may be empty): the editor's, the importer's."""
+    return slugify(storable(title, "title"), max_length=MAX_SLUG, word_boundary=True)
+
+
 def slug_from_title(title: str) -> str:
     """What a title's slug is when the editor does not pick one."""
-    slug = slugify(storable(title, "title"), max_length=MAX_SLUG)
+    slug = title_slug(title)
     if not slug:
         raise InvalidInput(
             "The title has no letters or digits to make a slug from: pass `slug` too.",
@@ -101,6 +106,8 @@ def valid_tags(values: list[str], field: str = "tags") -> list[str]:
         tag = storable(value, field).strip().lower()
         if not tag:
             raise InvalidInput("A tag must not be empty.", field=field)
+        if "," in tag:
+            raise InvalidInput(f"A tag cannot contain a comma: {tag[:MAX_TAG]!r}.", field=field)
         if len(tag) > MAX_TAG:
             raise InvalidInput(
                 f"A tag is at most {MAX_TAG} characters: {tag[:MAX_TAG]!r}… has {len(tag):,}.",

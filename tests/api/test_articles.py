@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from cms.ingest.importer import import_article
 from cms.models import Post
+from cms.services.article_import import import_article
 from tests.conftest import error_codes, graphql
-from tests.factories import make_token
+from tests.factories import EDITOR, make_token
 from tests.seed_article import SEED_HEADINGS, SEED_SLUG, SEED_TITLE, seed_text
 
 SEED_PAGE = """
@@ -29,7 +29,7 @@ mutation ($text: String!) { importArticle(text: $text) { slug } }
 
 async def test_the_seed_article_reads_whole_through_graphql(client: httpx.AsyncClient) -> None:
     seed = seed_text()
-    await import_article(seed)
+    await import_article(EDITOR, seed)
 
     body = await graphql(client, SEED_PAGE, {"slug": SEED_SLUG})
 
@@ -79,4 +79,67 @@ async def test_editors_import_articles_and_a_second_import_changes_nothing(
     assert (await Post.get(slug=SEED_SLUG)).updated_at == updated_at
     assert error_codes(broken) == ["BAD_USER_INPUT"]
     assert broken["errors"][0]["message"].startswith("text:2: ")
+    assert await Post.all().count() == 1
+
+
+CREATE = """
+mutation ($input: PostInput!) { createPost(input: $input) { id } }
+"""
+TEXT = """
+query ($slug: String!) { post(slug: $slug) { id title tags excerpt text } }
+"""
+
+
+async def test_import_article_reads_windows_line_endings_as_the_cli_does(
+    client: httpx.AsyncClient,
+) -> None:
+    token = await make_token()
+
+    body = await graphql(client, IMPORT, {"text": seed_text().replace("\n", "\r\n")}, token=token)
+    page = await graphql(client, TEXT, {"slug": SEED_SLUG})
+
+    assert body["data"] == {"importArticle": {"slug": SEED_SLUG}}
+    assert page["data"]["post"]["text"] == seed_text().removesuffix("\n")
+
+
+async def test_a_post_made_and_renamed_in_the_api_comes_back_from_its_text(
+    client: httpx.AsyncClient,
+) -> None:
+    token = await make_token()
+    made = await graphql(
+        client,
+        CREATE,
+        {"input": {"title": "First Name", "excerpt": "Short.", "tags": ["b", "a"]}},
+        token=token,
+    )
+    post_id = made["data"]["createPost"]["id"]
+    await graphql(
+        client,
+        'mutation ($id: ID!) { updatePost(id: $id, input: {title: "Second Name", slug: '
+        '"first-name"}) { slug } }',
+        {"id": post_id},
+        token=token,
+    )
+    text = (await graphql(client, TEXT, {"slug": "first-name"}, token=token))["data"]["post"][
+        "text"
+    ]
+
+    again = await graphql(client, IMPORT, {"text": text.replace("Short.", "Longer.")}, token=token)
+    page = await graphql(client, TEXT, {"slug": "first-name"}, token=token)
+
+    assert text.split("\n")[:5] == [
+        "Second Name",
+        "- Slug: first-name",
+        "- Status: Draft",
+        "- Tags: a, b",
+        "- Excerpt: Short.",
+    ]
+    assert again["data"] == {"importArticle": {"slug": "first-name"}}
+    assert page["data"]["post"] == {
+        "id": post_id,
+        "title": "Second Name",
+        "tags": ["a", "b"],
+        "excerpt": "Longer.",
+        "text": text.replace("Short.", "Longer."),
+    }
     assert await Post.all().count() == 1

@@ -7,10 +7,10 @@ from pathlib import Path
 import httpx
 
 from cms.api.ids import encode_id
-from cms.ingest.importer import import_article
 from cms.models import Post, Section, Story
+from cms.services.article_import import import_article
 from tests.conftest import graphql
-from tests.factories import make_post, make_story, make_token
+from tests.factories import EDITOR, make_post, make_story, make_token
 
 POST_PAGE = (Path(__file__).parents[2] / "schema" / "operations" / "post-page.graphql").read_text(
     encoding="utf-8"
@@ -66,7 +66,7 @@ def _without_ids(sections: list[dict]) -> list[dict]:
 async def test_the_post_page_renders_a_story_between_a_list_and_a_paragraph_in_place(
     client: httpx.AsyncClient,
 ) -> None:
-    await import_article(ARTICLE)
+    await import_article(EDITOR, ARTICLE)
 
     body = await graphql(client, POST_PAGE, {"slug": "walking-for-health"})
 

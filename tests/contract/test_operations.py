@@ -10,8 +10,9 @@ from graphql import build_schema as parse_sdl
 from graphql import parse, validate
 
 from cms.api.schema import schema_sdl
-from cms.ingest.importer import import_article
+from cms.services.article_import import import_article
 from tests.conftest import graphql
+from tests.factories import EDITOR
 from tests.seed_article import SEED_SLUG, seed_text
 
 ROOT = Path(__file__).parents[2]
@@ -33,7 +34,7 @@ def test_every_operation_validates(path: Path) -> None:
 
 
 async def test_read_operations_answer_on_the_seeded_site(client: httpx.AsyncClient) -> None:
-    await import_article(seed_text())
+    await import_article(EDITOR, seed_text())
     documents = {p.stem: p.read_text(encoding="utf-8") for p in OPERATIONS}
 
     page = await graphql(client, documents["post-page"], READ_OPERATIONS["PostPage"])

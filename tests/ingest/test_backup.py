@@ -9,10 +9,10 @@ import pytest
 
 from cms.errors import Conflict, InvalidInput
 from cms.ingest.backup import dump_site, load_site
-from cms.ingest.importer import import_article
 from cms.models import Like, Post, Revision, Tag
+from cms.services.article_import import import_article
 from tests.conftest import graphql
-from tests.factories import make_comment, make_post
+from tests.factories import EDITOR, make_comment, make_post
 from tests.seed_article import ALL_ARTICLES
 
 ARTICLES = ALL_ARTICLES
@@ -39,7 +39,7 @@ async def test_load_into_an_empty_database_reproduces_every_query_result(
     client: httpx.AsyncClient,
 ) -> None:
     for path in ARTICLES:
-        await import_article(path.read_text(encoding="utf-8"))
+        await import_article(EDITOR, path.read_text(encoding="utf-8"))
     post = await make_post("Tagged", tags=["health", "news"])
     parent = await make_comment(post, "Top")
     await make_comment(post, "A reply", parent=parent)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.ingest.article_text import parse_article
+from cms.article_format import parse_article
 from cms.services.rendering import render_body, render_markdown
 from tests.seed_article import ALL_ARTICLES
 

@@ -13,7 +13,7 @@ from cms.api.context import Info
 from cms.api.permissions import IsEditor
 from cms.api.types.connection import Connection
 from cms.api.types.enums import PostStatusEnum
-from cms.ingest.exporter import article_text
+from cms.services.article_export import article_text
 from cms.services.pagination import PageRequest
 from cms.services.visibility import effective_status
 
@@ -92,14 +92,15 @@ class Post(relay.Node):
     )
     async def text(self, info: Info) -> str:
         loaders = info.context.loaders
-        sections, stories, comments, pending = await asyncio.gather(
+        sections, stories, comments, tags, pending = await asyncio.gather(
             loaders.sections_by_post_id.load(self.id),
             loaders.stories_by_post_id.load(self.id),
             loaders.public_comments_by_post_id.load(self.id),
+            loaders.tags_by_post_id.load(self.id),
             loaders.pending_views_by_post_id.load(self.id),
         )
         views = self.stored_view_count + pending
-        return article_text(self, sections, stories, comments, view_count=views)
+        return article_text(self, sections, stories, comments, tags=tags, view_count=views)
 
     @strawberry.field(description="Approved comments, oldest first (editors: all statuses).")
     async def comments(

@@ -3,11 +3,13 @@ runs longer than the limit, so one request cannot hold the only connection."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from typing import Any
 
 from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.migrations.schema_editor.sqlite import SqliteSchemaEditor
 
 # SQLite calls the progress handler every this many virtual-machine instructions
 # (about a tenth of a millisecond of work): often enough to stop on time, rarely
@@ -55,3 +57,45 @@ class TimedSqliteClient(SqliteClient):
 
 
 client_class = TimedSqliteClient
+
+
+def _keep_indexes_when_remaking_tables() -> None:
+    """Tortoise changes a SQLite table (dropping or altering a column) by copying it to a
+    new one, which loses the table's indexes and triggers: they are made again afterwards
+    (all but those on a dropped column), so that migrating down and up again holds."""
+    original = SqliteSchemaEditor._remake_table
+    if getattr(original, "keeps_indexes", False):
+        return
+
+    async def remake(
+        self: SqliteSchemaEditor,
+        model: Any,
+        create_field: Any = None,
+        delete_field: Any = None,
+        alter_fields: Any = None,
+    ) -> None:
+        table = model._meta.db_table
+        _, rows = await self.client.execute_query(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = ? "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+            [table],
+        )
+        saved = [(str(row["name"]), str(row["sql"])) for row in rows]
+        await original(self, model, create_field, delete_field, alter_fields)
+        dropped = None
+        if delete_field is not None:
+            dropped = getattr(delete_field, "source_field", None) or delete_field.model_field_name
+        for name, sql in saved:
+            if dropped is not None and re.search(rf'\b"?{re.escape(dropped)}"?\b', sql):
+                continue
+            _, exists = await self.client.execute_query(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", [name]
+            )
+            if not exists:
+                await self._run_sql(sql)
+
+    remake.keeps_indexes = True  # type: ignore[attr-defined]
+    SqliteSchemaEditor._remake_table = remake  # type: ignore[method-assign]
+
+
+_keep_indexes_when_remaking_tables()

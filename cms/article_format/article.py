@@ -1,9 +1,10 @@
-"""Read and write the plain-text article format (see ARTICLE-FORMAT.md).
+"""Read and write the plain-text article format (see docs/article-format.md).
 
-Line 1 is the title, lines 2-5 the date/likes/views/comments metadata, then one body
-block per line, and last the comment list (`<N> Comments` plus N author/body pairs).
-Blank lines and carriage returns are rejected: the format has neither, and keeping
-them out is what lets `render_article(parse_article(text))` give back the same text.
+Line 1 is the title, then optional header lines (`- Slug: ...`), the date/likes/views/
+comments metadata, one body block per line, and last the comment list (`<N> Comments`
+plus N author/body pairs). Blank lines are rejected and CRLF line endings read as LF:
+the format has neither, which is what lets `render_article(parse_article(text))` give
+back the same text. Pure: it knows nothing of the CMS that stores articles.
 """
 
 from __future__ import annotations
@@ -11,8 +12,17 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
+
+from cms.article_format.headers import (
+    HeaderError,
+    Headers,
+    escape_line,
+    parse_headers,
+    render_headers,
+    unescape_line,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -57,6 +67,10 @@ _SPEECH_VERBS = _words(  # also matched with -s, -d, -ed, -es
     " summed replied replies reply"
 )
 _ADVERBS = _words("also later once then still often simply now")
+# A body line starting with this is a paragraph (the mark dropped), whatever it looks like.
+PARAGRAPH_MARK = "\\"
+# A body line starting with this is a heading (the mark dropped), whatever it looks like.
+HEADING_MARK = "# "
 
 
 class ArticleFormatError(ValueError):
@@ -107,6 +121,8 @@ class ArticleDraft:
     view_count: int
     sections: tuple[SectionDraft, ...]
     comments: tuple[CommentDraft, ...]
+    # The optional header lines; the defaults are what an article without them means.
+    headers: Headers = field(default_factory=Headers)
 
 
 def _count_line(n: int, word: str) -> str:
@@ -124,16 +140,30 @@ def body_blocks(body: str) -> list[str]:
     return [line for line in body.split("\n") if line]
 
 
-def _render_section(section: SectionDraft) -> list[str]:
+def _heading_line(heading: str) -> str:
+    """The heading as written: marked `# ` when it would not read as one on its own."""
+    plain = _is_heading(heading) and not heading.startswith((PARAGRAPH_MARK, HEADING_MARK))
+    return heading if plain else HEADING_MARK + heading
+
+
+def _block_line(block: str) -> str:
+    """A body block as written: marked `\\` when it would read as a heading or a story."""
+    forced = block.startswith((PARAGRAPH_MARK, HEADING_MARK)) or (
+        not _list_kind(block) and (_is_heading(block) or _parse_story(block, 0) is not None)
+    )
+    return PARAGRAPH_MARK + block if forced else block
+
+
+def render_section(section: SectionDraft) -> list[str]:
     """The section's lines: heading, then body blocks with the stories put back in place."""
     blocks = body_blocks(section.body)
-    lines = [] if section.heading is None else [section.heading]
+    lines = [] if section.heading is None else [_heading_line(section.heading)]
     for i in range(len(blocks) + 1):
         last = i == len(blocks)
         for story in section.stories:
             if story.position == i or (last and story.position > i):
                 lines.append(f"{story.lead} “{story.quote}”")
-        lines += [] if last else [blocks[i]]
+        lines += [] if last else [_block_line(blocks[i])]
     return lines
 
 
@@ -141,21 +171,26 @@ def render_article(draft: ArticleDraft) -> str:
     """The article as text, without a trailing newline."""
     counts = [(draft.like_count, "Like"), (draft.view_count, "View")]
     counts.append((len(draft.comments), "Comment"))
-    lines = [draft.title, _date_line(draft.published_on)]
+    lines = [draft.title, *render_headers(draft.headers), _date_line(draft.published_on)]
     lines += [f"- {_count_line(n, word)}" for n, word in counts]
     for section in draft.sections:
-        lines += _render_section(section)
+        lines += render_section(section)
     lines.append(_count_line(len(draft.comments), "Comment"))
     for comment in draft.comments:
-        lines += [comment.author, comment.body]
+        lines += [comment.author, escape_line(comment.body)]
     return "\n".join(lines)
 
 
 def _split_lines(text: str) -> list[str]:
-    """Lines of the text; rejects empty text, carriage returns, blank lines and no title."""
+    """Lines of the text; rejects empty text, lone carriage returns, blank lines, no title.
+
+    CRLF line endings read as LF and a leading byte order mark is dropped, so a file
+    saved on Windows reads as the same article wherever it comes in.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
-        raise ArticleFormatError(line, "carriage return (CRLF) found; use LF line endings")
+        raise ArticleFormatError(line, "carriage return without a line feed; end lines with LF")
     if not text.strip():
         raise ArticleFormatError(1, "empty text: expected the title on line 1")
     lines = text.removesuffix("\n").split("\n")
@@ -239,7 +274,7 @@ def _parse_comments(lines: list[str], n: int) -> tuple[int, tuple[CommentDraft, 
     if header < 5 or lines[header] != _count_line(n, "Comment"):
         raise _comment_list_error(lines, n)
     pairs = lines[header + 1 :]
-    return header, tuple(map(CommentDraft, pairs[::2], pairs[1::2]))
+    return header, tuple(map(CommentDraft, pairs[::2], map(unescape_line, pairs[1::2])))
 
 
 def _is_heading(line: str) -> bool:
@@ -350,6 +385,9 @@ def _section(heading: str | None, lines: list[str]) -> SectionDraft:
     blocks: list[str] = []
     stories: list[StoryDraft] = []
     for line in lines:
+        if line.startswith(PARAGRAPH_MARK):
+            blocks.append(line.removeprefix(PARAGRAPH_MARK))
+            continue
         story = None if _list_kind(line) else _parse_story(line, len(blocks))
         if story:
             stories.append(story)
@@ -358,12 +396,20 @@ def _section(heading: str | None, lines: list[str]) -> SectionDraft:
     return SectionDraft(heading, _join_blocks(blocks), tuple(stories))
 
 
+def _heading_of(line: str) -> str | None:
+    """The heading this body line starts, or None when it belongs to the current section."""
+    if line.startswith(HEADING_MARK):
+        return line.removeprefix(HEADING_MARK)
+    return line if not line.startswith(PARAGRAPH_MARK) and _is_heading(line) else None
+
+
 def _parse_sections(lines: list[str]) -> tuple[SectionDraft, ...]:
     """Group body lines into sections; each heading starts one, the lead has none."""
     groups: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in lines:
-        if _is_heading(line):
-            groups.append((line, []))
+        heading = _heading_of(line)
+        if heading is not None:
+            groups.append((heading, []))
         else:
             groups[-1][1].append(line)
     return tuple(_section(h, body) for h, body in groups if h is not None or body)
@@ -372,10 +418,24 @@ def _parse_sections(lines: list[str]) -> tuple[SectionDraft, ...]:
 def parse_article(text: str) -> ArticleDraft:
     """Read an article; raises ArticleFormatError with the line at fault."""
     lines = _split_lines(text)
+    try:
+        headers, skipped = parse_headers(lines)
+    except HeaderError as error:
+        raise ArticleFormatError(error.index + 1, error.reason) from None
+    try:
+        return _parse_body([lines[0], *lines[1 + skipped :]], headers)
+    except ArticleFormatError as error:
+        if error.line < 2 or not skipped:
+            raise
+        raise ArticleFormatError(error.line + skipped, error.reason) from None
+
+
+def _parse_body(lines: list[str], headers: Headers) -> ArticleDraft:
+    """The article from its lines without the header lines."""
     published_on = _parse_date(lines)
     likes = _parse_meta_count(lines, 2, "Like")
     views = _parse_meta_count(lines, 3, "View")
     n = _parse_meta_count(lines, 4, "Comment")
     header, comments = _parse_comments(lines, n)
     sections = _parse_sections(lines[5:header])
-    return ArticleDraft(lines[0], published_on, likes, views, sections, comments)
+    return ArticleDraft(lines[0], published_on, likes, views, sections, comments, headers)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cms.ingest.article_text import (
+from cms.article_format import (
     ArticleDraft,
     ArticleFormatError,
     CommentDraft,
+    Headers,
     SectionDraft,
     StoryDraft,
     body_blocks,
@@ -506,11 +507,10 @@ def test_valid_base_parses() -> None:
         (VALID + "\n\n", 12, "blank line: the format has none (one block per line); remove it"),
         (with_line(9, "   "), 9, "blank line: the format has none (one block per line); remove it"),
         (
-            VALID.replace("\n", "\r\n"),
-            1,
-            "carriage return (CRLF) found; use LF line endings",
+            with_line(3, "- 19 Likes\r- 430 Views"),
+            3,
+            "carriage return without a line feed; end lines with LF",
         ),
-        (with_line(3, "- 19 Likes\r"), 3, "carriage return (CRLF) found; use LF line endings"),
     ],
 )
 def test_rejections(text: str, line: int, reason: str) -> None:
@@ -522,3 +522,139 @@ def test_error_message_and_type() -> None:
     assert isinstance(error, ValueError)
     assert (error.line, error.reason) == (3, 'expected "- <N> Likes", got "- 19 Lykes"')
     assert str(error) == 'line 3: expected "- <N> Likes", got "- 19 Lykes"'
+
+
+# ------------------------------------------------------------------ line endings
+
+
+@pytest.mark.parametrize("path", ARTICLE_FILES, ids=lambda p: p.name)
+def test_windows_line_endings_and_a_byte_order_mark_read_as_the_same_article(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+
+    windows = "\ufeff" + text.replace("\n", "\r\n")
+
+    assert parse_article(windows) == parse_article(text)
+    assert render_article(parse_article(windows)) == text.removesuffix("\n")
+
+
+# ------------------------------------------------------------------ header lines
+
+WITH_HEADERS = "\n".join(
+    [
+        "Title",
+        "- Slug: kept-from-before",
+        "- Status: Draft",
+        "- Tags: health, therapy",
+        "- Excerpt: Two lines,\\nthe second after a newline; a backslash: \\\\.",
+        *HEADER[1:],
+        "- 0 Comments",
+        "Intro paragraph.",
+        "0 Comments",
+    ]
+)
+
+
+def test_header_lines_say_what_a_post_has_beyond_its_text() -> None:
+    draft = parse_article(WITH_HEADERS)
+
+    assert draft.headers == Headers(
+        slug="kept-from-before",
+        status="DRAFT",
+        tags=("health", "therapy"),
+        excerpt="Two lines,\nthe second after a newline; a backslash: \\.",
+    )
+    assert (draft.title, draft.like_count, draft.sections[0].body) == (
+        "Title",
+        19,
+        "Intro paragraph.",
+    )
+    assert render_article(draft) == WITH_HEADERS
+
+
+def test_an_article_without_header_lines_has_the_default_headers() -> None:
+    assert parse_article(VALID).headers == Headers()
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "reason"),
+    [
+        (
+            "- Status: Gone",
+            2,
+            '"- Status: Gone": the status is one of Draft, Scheduled, Archived, Published',
+        ),
+        ("- Tags: a,,b", 2, '"- Tags: a,,b": an empty tag between commas'),
+    ],
+)
+def test_a_bad_header_line_fails_with_its_line(line: str, number: int, reason: str) -> None:
+    assert error_of(VALID.replace("Title\n", f"Title\n{line}\n", 1)) == (number, reason)
+
+
+def test_header_lines_out_of_order_or_unknown_fail_with_their_line() -> None:
+    swapped = VALID.replace("Title\n", "Title\n- Tags: a\n- Slug: b\n", 1)
+    unknown = VALID.replace("Title\n", "Title\n- Slug: b\n- Colour: red\n", 1)
+
+    assert error_of(swapped) == (
+        3,
+        '"- Slug:" out of place: header lines come once, Slug, Status, Tags, Excerpt',
+    )
+    assert error_of(unknown) == (
+        3,
+        'unknown header "- Colour:"; expected Slug, Status, Tags, Excerpt',
+    )
+
+
+def test_errors_after_header_lines_name_the_line_in_the_file() -> None:
+    text = with_line(3, "- 19 Lykes").replace("Title\n", "Title\n- Slug: b\n", 1)
+
+    assert error_of(text)[0] == 4
+
+
+# ------------------------------------------------------------------ forcing a reading
+
+
+def test_a_backslash_keeps_a_line_a_paragraph_and_a_hash_makes_it_a_heading() -> None:
+    draft = article(
+        "Intro paragraph.",
+        "\\Thanks for reading",
+        "\\Dr. Lee, a psychiatrist, explains, “This stays a paragraph.”",
+        "# Is this a heading, really.",
+        "Body.",
+    )
+
+    lead, headed = draft.sections
+    assert (lead.heading, lead.stories) == (None, ())
+    assert body_blocks(lead.body) == [
+        "Intro paragraph.",
+        "Thanks for reading",
+        "Dr. Lee, a psychiatrist, explains, “This stays a paragraph.”",
+    ]
+    assert (headed.heading, headed.body) == ("Is this a heading, really.", "Body.")
+
+
+def test_rendering_marks_the_lines_that_would_read_otherwise() -> None:
+    draft = ArticleDraft(
+        "Title",
+        datetime.date(2019, 9, 13),
+        19,
+        430,
+        (
+            SectionDraft(None, "Lead.\n\nThanks for reading\n\n\\back", ()),
+            SectionDraft("lower case heading.", "Body.", ()),
+        ),
+        (CommentDraft("Ava", "First line\nsecond line"),),
+    )
+
+    text = render_article(draft)
+
+    assert text.split("\n")[5:] == [
+        "Lead.",
+        "\\Thanks for reading",
+        "\\\\back",
+        "# lower case heading.",
+        "Body.",
+        "1 Comment",
+        "Ava",
+        "First line\\nsecond line",
+    ]
+    assert parse_article(text) == draft
