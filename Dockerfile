@@ -2,7 +2,6 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY cms ./cms
-COPY seeds ./seeds
 RUN pip install --no-cache-dir .
 ENV CMS_HOST=0.0.0.0 CMS_PORT=8000
 EXPOSE 8000

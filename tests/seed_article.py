@@ -1,8 +1,8 @@
-"""What the demo article in seeds/ holds, for the tests that check it lands whole."""
+"""What the demo article in cms/seeds/ holds, for the tests that check it lands whole."""
 
 from pathlib import Path
 
-SEED_PATH = Path(__file__).parents[1] / "seeds" / "ketamine-therapy.txt"
+SEED_PATH = Path(__file__).parents[1] / "cms" / "seeds" / "ketamine-therapy.txt"
 SEED_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
 SEED_TITLE = "Ketamine Therapy Can Change Your Life: Work With a Therapist Today"
 SEED_HEADINGS = [

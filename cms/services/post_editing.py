@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from slugify import slugify
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -177,7 +176,7 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             follows_title = (
                 post.status == PostStatus.DRAFT
                 and not post.was_published
-                and post.slug == slugify(post.title, max_length=validation.MAX_SLUG)
+                and post.slug == validation.title_slug(post.title)
             )
             if "title" in valid and "slug" not in valid and follows_title:
                 valid["slug"] = validation.slug_from_title(valid["title"])

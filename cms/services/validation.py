@@ -48,9 +48,19 @@ def optional_text(value: str | None, field: str, max_length: int) -> str | None:
     return bounded_text(text, field, max_length) if text else None
 
 
+# Apostrophes join a word rather than split it: "Norway's" is `norways`, not `norway-s`.
+_APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u2018", ""], ["\u02bc", ""]]
+
+
+def title_slug(title: str) -> str:
+    """A title as a slug (lowercase ASCII words joined by hyphens, at most MAX_SLUG
+    characters); empty when the title has no letters or digits."""
+    return slugify(title, max_length=MAX_SLUG, replacements=_APOSTROPHES)
+
+
 def slug_from_title(title: str) -> str:
     """What a title's slug is when the editor does not pick one."""
-    slug = slugify(title, max_length=MAX_SLUG)
+    slug = title_slug(title)
     if not slug:
         raise InvalidInput(
             "The title has no letters or digits to make a slug from: pass `slug` too.",
