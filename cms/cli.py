@@ -12,8 +12,10 @@ from typing import TypeVar
 import typer
 
 from cms.commands import articles
+from cms.commands import backups as backup_commands
 from cms.commands import documents as document_commands
 from cms.commands import tokens as token_commands
+from cms.commands.help import PlainHelpGroup
 from cms.db.lifecycle import database
 from cms.db.lifecycle import migrate as apply_migrations
 from cms.environment import SettingsError
@@ -25,6 +27,7 @@ app = typer.Typer(
     help="A headless CMS with a GraphQL API. Configure with CMS_* environment variables.",
     no_args_is_help=True,
     add_completion=False,
+    cls=PlainHelpGroup,
 )
 
 
@@ -114,3 +117,4 @@ def schema(
 
 
 articles.register(app)
+backup_commands.register(app)

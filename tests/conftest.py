@@ -108,6 +108,33 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await admin.close()
 
 
+@asynccontextmanager
+async def _postgres_clone(template: str) -> AsyncIterator[str]:
+    """A new PostgreSQL database cloned from the migrated template, dropped afterwards."""
+    assert PG_URL is not None
+    name = f"cms_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(PG_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await admin.close()
+    try:
+        yield _with_database(PG_URL, name)
+    finally:
+        admin = await asyncpg.connect(_asyncpg_dsn(PG_URL))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def postgres_url(postgres_template: str) -> AsyncIterator[str]:
+    """A fresh migrated PostgreSQL database beside SQLite ones (for moves between them)."""
+    async with _postgres_clone(postgres_template) as url:
+        yield url
+
+
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A fresh migrated SQLite database, for tests that run real processes."""

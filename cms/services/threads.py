@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 
 from cms.enums import CommentStatus
@@ -84,8 +85,9 @@ async def _set_public(ids: list[int], value: bool) -> None:
     await Comment.filter(id__in=ids).update(is_public=value)
 
 
-async def refresh_all() -> None:
-    """Every comment's `is_public` and every post's `comment_count`, from the statuses."""
-    connection = get_connection("default")
+async def refresh_all(connection: BaseDBAsyncClient | None = None) -> None:
+    """Every comment's `is_public` and every post's `comment_count`, from the statuses
+    (in `connection`'s transaction when given: `execute_script` would commit it)."""
+    connection = connection or get_connection("default")
     for sql in REFRESH_ALL:
-        await connection.execute_script(sql)
+        await connection.execute_query(sql)

@@ -72,9 +72,20 @@ def optional_text(value: str | None, field: str, max_length: int) -> str | None:
     return bounded_text(text, field, max_length) if text else None
 
 
+# Apostrophes join a word rather than split it: "Norway's" is `norways`, not `norway-s`.
+_APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u2018", ""], ["\u02bc", ""]]
+
+
 def title_slug(title: str) -> str:
-    """The one rule for the slug a title gives (may be empty): the editor's, the importer's."""
-    return slugify(storable(title, "title"), max_length=MAX_SLUG, word_boundary=True)
+    """The one rule for the slug a title gives (lowercase ASCII words joined by hyphens,
+    at most MAX_SLUG characters, cut at a word; empty when the title has no letters or
+    digits): the editor's and the importer's."""
+    return slugify(
+        storable(title, "title"),
+        max_length=MAX_SLUG,
+        word_boundary=True,
+        replacements=_APOSTROPHES,
+    )
 
 
 def slug_from_title(title: str) -> str:
