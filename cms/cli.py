@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
+from tortoise.exceptions import OperationalError
 
 from cms.commands import articles
 from cms.commands import backups as backup_commands
 from cms.commands import documents as document_commands
 from cms.commands import tokens as token_commands
 from cms.commands.help import PlainHelpGroup
-from cms.db.lifecycle import database
+from cms.db.lifecycle import database, pending_migrations, ping
 from cms.db.lifecycle import migrate as apply_migrations
 from cms.environment import SettingsError
 from cms.settings import Settings
@@ -51,11 +52,35 @@ def run_with_database(work: Callable[[], Awaitable[T]], settings: Settings | Non
     """Run `work` with the database open, closing it however the work ends."""
     settings = settings or Settings.from_env()
 
+    where = shown_url(settings.database_url)
+
     async def main() -> T:
         async with database(settings.database_url):
+            if not await ping():
+                typer.echo(f"Cannot reach the database at {where}.", err=True)
+                raise typer.Exit(2)
+            pending = await pending_migrations()
+            if pending:
+                typer.echo(
+                    f"The database at {where} is not up to date ({len(pending)} migration"
+                    f"{'s' if len(pending) != 1 else ''} to apply, from {pending[0]}): "
+                    "run `cms migrate` first.",
+                    err=True,
+                )
+                raise typer.Exit(2)
             return await work()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except OSError as error:
+        typer.echo(f"Cannot reach the database at {where}: {error.strerror or error}.", err=True)
+        raise typer.Exit(2) from None
+
+
+def shown_url(database_url: str) -> str:
+    """A database URL without its credentials, for messages."""
+    scheme, _, rest = database_url.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}"
 
 
 @app.command()
@@ -95,8 +120,22 @@ def serve(
 def migrate() -> None:
     """Apply the committed database migrations (safe to run again)."""
     settings = Settings.from_env()
-    asyncio.run(apply_migrations(settings.database_url))
-    typer.echo(f"Migrated {settings.database_url.split('@')[-1]}")
+
+    async def reachable() -> bool:
+        async with database(settings.database_url):
+            return await ping()
+
+    if not asyncio.run(reachable()):
+        typer.echo(f"Cannot reach the database at {shown_url(settings.database_url)}.", err=True)
+        raise typer.Exit(2)
+    try:
+        asyncio.run(apply_migrations(settings.database_url))
+    except (OSError, OperationalError) as error:
+        typer.echo(
+            f"Cannot migrate the database at {shown_url(settings.database_url)}: {error}.", err=True
+        )
+        raise typer.Exit(2) from None
+    typer.echo(f"Migrated {shown_url(settings.database_url)}")
 
 
 @app.command()

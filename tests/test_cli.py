@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.seed_article import ALL_ARTICLES, SEED_HEADINGS, SEED_PATH, SEED_SLUG, seed_text
 
 ROOT = Path(__file__).parents[1]
@@ -404,3 +406,39 @@ def test_a_site_moved_to_postgresql_and_back_dumps_the_same(
     assert on_postgres == origin
     assert returned == origin
     assert len(origin["posts"]["rows"]) == len(ARTICLES)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["token", "list"], ["import", "x.txt"], ["export", "--all", "out"], ["documents", "list"]],
+)
+def test_every_command_on_a_database_never_migrated_says_to_run_migrate(
+    tmp_path: Path, command: list[str]
+) -> None:
+    url = f"sqlite://{tmp_path / 'new.sqlite3'}"
+    migrations = len(list((ROOT / "cms" / "db" / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py")))
+    result = cms(url, *command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"The database at {url} is not up to date ({migrations} migrations to apply, from "
+        "0001_initial): "
+        "run `cms migrate` first."
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgres://editor:hunter2@127.0.0.1:1/cms", "postgres://127.0.0.1:1/cms"),
+        ("sqlite:///no-such-folder/cms.sqlite3", "sqlite:///no-such-folder/cms.sqlite3"),
+    ],
+)
+@pytest.mark.parametrize("command", [["migrate"], ["token", "list"]])
+def test_a_database_that_cannot_be_reached_is_named_without_its_password(
+    url: str, shown: str, command: list[str]
+) -> None:
+    result = cms(url, *command)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Cannot reach the database at {shown}.\n"

@@ -33,7 +33,7 @@ async def close_database() -> None:
             # A statement still running would keep the connection's thread, and so the
             # process, alive past its shutdown.
             connection.interrupt()
-        if connection.capabilities.dialect == "sqlite":
+        if isinstance(connection, TimedSqliteClient) and connection.is_open:
             # Closing must not fail on a database that is gone.
             with suppress(Exception):
                 await connection.execute_script("PRAGMA optimize")

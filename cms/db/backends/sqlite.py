@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.exceptions import OperationalError
 from tortoise.migrations.schema_editor.sqlite import SqliteSchemaEditor
 
 # SQLite calls the progress handler every this many virtual-machine instructions
@@ -43,11 +45,20 @@ class TimedSqliteClient(SqliteClient):
 
     async def create_connection(self, with_db: bool) -> None:
         fresh = self._connection is None
+        folder = Path(self.filename).parent
+        if fresh and self.filename != ":memory:" and not folder.is_dir():
+            # aiosqlite's thread would outlive the failed connection and hold the exit.
+            raise OperationalError(f"no folder {folder} for the SQLite database")
         await super().create_connection(with_db)
         if fresh and self._connection is not None and self.statement_timeout > 0:
             deadline = _Deadline(self.statement_timeout)
             await self._connection.set_trace_callback(deadline.statement_started)
             await self._connection.set_progress_handler(deadline.overdue, PROGRESS_STEPS)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether a connection was made (a failed one leaves Tortoise's lock taken)."""
+        return self._connection is not None
 
     def interrupt(self) -> None:
         """Stop whatever statement is running now (safe from any thread)."""
