@@ -30,10 +30,9 @@ RULES = {
         "cms.db.backends",
         "cms.db.migrations",
         "cms.article_format",
-        "cms.ingest",
         "cms.commands",
     ),
-    "http": ("tortoise", "cms.models", "cms.ingest", "cms.commands"),
+    "http": ("tortoise", "cms.models", "cms.commands"),
 }
 # The article format is pure: the standard library and itself, nothing else.
 FORMAT = "article_format"

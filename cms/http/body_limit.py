@@ -13,6 +13,7 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.http.media_types import JSON, negotiate
+from cms.http.request_body import BODY_KEY
 from cms.http.transport import Refusal
 
 
@@ -73,7 +74,7 @@ class BodyLimitMiddleware:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+        await self.app({**scope, BODY_KEY: body}, replay, send)
 
     async def _read(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []

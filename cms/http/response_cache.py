@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.http.media_types import JSON
+from cms.http.request_body import request_body
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
@@ -96,7 +97,7 @@ class ResponseCache:
     @staticmethod
     async def key(request: Request, media_type: str) -> str:
         """The request's method and bytes, and the media type it is answered with."""
-        raw = request.url.query.encode() if request.method == "GET" else await request.body()
+        raw = request.url.query.encode() if request.method == "GET" else await request_body(request)
         head = f"{request.method}\0{media_type}\0".encode()
         return hashlib.sha256(head + raw).hexdigest()
 

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from cms.api.documents import cached_parse
 from cms.http.media_types import JSON
+from cms.http.request_body import request_body
 
 
 class Refusal(Exception):
@@ -62,7 +63,7 @@ async def read_payload(request: Request) -> dict[str, Any] | None:
             "Send GraphQL requests as application/json (or GET with ?query=...).",
             415,
         )
-    body = _json(await request.body(), "The request body")
+    body = _json(await request_body(request), "The request body")
     if isinstance(body, list):
         raise Refusal("Batched requests are not supported: send one operation per request.", 400)
     if not isinstance(body, dict):

@@ -1,0 +1,14 @@
+"""The request body as `BodyLimitMiddleware` read it, handed on in the ASGI scope."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+# Where the body read here is kept for the app, so reading it again costs nothing.
+BODY_KEY = "cms.body"
+
+
+async def request_body(request: Request) -> bytes:
+    """The request's body: as the middleware read it, or read now (apps without it)."""
+    body = request.scope.get(BODY_KEY)
+    return body if isinstance(body, bytes) else await request.body()

@@ -1,1 +1,0 @@
-"""Import of plain-text articles."""
