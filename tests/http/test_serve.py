@@ -23,8 +23,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_cms_serve_answers_queries_over_a_socket(sqlite_url: str) -> None:
-    env = {**os.environ, "CMS_DATABASE_URL": sqlite_url, "CMS_PORT": str(free_port())}
+def seeded_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """`cms seed`, then `cms serve` with `env`; its output is kept for the test."""
     subprocess.run([sys.executable, "-m", "cms", "seed"], env=env, cwd=ROOT, check=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "cms", "serve"],
@@ -34,17 +34,26 @@ def test_cms_serve_answers_queries_over_a_socket(sqlite_url: str) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{env['CMS_PORT']}"
+    return server, f"http://127.0.0.1:{env['CMS_PORT']}"
+
+
+def wait_until_healthy(server: subprocess.Popen[str], base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def test_cms_serve_answers_queries_over_a_socket(sqlite_url: str) -> None:
+    env = {**os.environ, "CMS_DATABASE_URL": sqlite_url, "CMS_PORT": str(free_port())}
+    server, base = seeded_server(env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_until_healthy(server, base)
         query = "{ posts(first: 5) { edges { node { slug title } } } }"
         body = httpx.post(f"{base}/graphql", json={"query": query}, timeout=10).json()
         ready = httpx.get(f"{base}/readyz", timeout=5)
@@ -65,27 +74,10 @@ def test_sigterm_writes_buffered_views_and_stops_promptly(sqlite_url: str) -> No
         "CMS_PORT": str(free_port()),
         "CMS_VIEW_FLUSH_INTERVAL_S": "3600",  # nothing is written until the server stops
     }
-    subprocess.run([sys.executable, "-m", "cms", "seed"], env=env, cwd=ROOT, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cms", "serve"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{env['CMS_PORT']}"
+    server, base = seeded_server(env)
     view = "mutation($id: ID!, $v: String) { recordView(postId: $id, visitorId: $v) { viewCount } }"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_until_healthy(server, base)
         post = httpx.post(
             f"{base}/graphql", json={"query": f'{{ post(slug: "{SEED_SLUG}") {{ id }} }}'}
         ).json()["data"]["post"]
