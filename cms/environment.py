@@ -142,7 +142,7 @@ def read_environment(environ: Mapping[str, str], with_dotenv: bool) -> Environme
     }
     try:
         if with_dotenv:
-            return _FromProcess(**values)
+            return Environment(**values)  # `.env` fills in what the process lacks
         return _FromMapping(**values)
     except ValidationError as error:
         raise SettingsError(_explain(error, values)) from None
@@ -163,21 +163,6 @@ def _explain(error: ValidationError, values: Mapping[str, Any]) -> str:
                 shown = shown[:QUOTED_VALUE_CHARS] + "…"
             lines.append(f"{variable}={shown!r}: {message}")
     return "Invalid configuration:\n  " + "\n  ".join(lines)
-
-
-class _FromProcess(Environment):
-    """The process's variables were passed in already; `.env` fills in the rest."""
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, dotenv_settings)
 
 
 class _FromMapping(Environment):

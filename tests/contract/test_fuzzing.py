@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from tests.conftest import PG_URL, _asyncpg_dsn, _run_in_thread, _with_database
-from tests.http.test_serve import free_port
+from tests.processes import free_port, run_cms, wait_until_healthy
 from tests.seed_article import SEED_SLUG
 
 ROOT = Path(__file__).parents[2]
@@ -169,30 +169,6 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def _cms(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cms", *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
-
-
-def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise AssertionError(f"cms serve did not start:\n{log.read_text()}") from None
-            time.sleep(0.2)
-
-
 def _post(base: str, query: str, token: str, variables: dict[str, Any] | None = None) -> Any:
     response = httpx.post(
         f"{base}/graphql",
@@ -282,8 +258,9 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "CMS_LIKE_RATE": "100000/minute",
         "CMS_VIEW_RATE": "100000/minute",
     }
-    _cms(env, "seed")
-    token = _cms(env, "token", "create", "--name", "fuzzing-editor", "--role", "editor").strip()
+    run_cms(["seed"], env)
+    token = run_cms(["token", "create", "--name", "fuzzing-editor", "--role", "editor"], env)
+    token = token.strip()
     log = tmp_path_factory.mktemp("fuzzing-log") / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -297,7 +274,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     KNOWN_IDS.clear()
     del KNOWN_STRINGS[len(FIXED_STRINGS) :]
     try:
-        _wait_until_healthy(base, process, log)
+        wait_until_healthy(process, base, log)
         _learn_existing_values(base, token)
         yield Server(base_url=base, log=log, editor_token=token)
     finally:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.faults.processes import Server, postgres_cluster, run_cms
+from tests.processes import Server, postgres_cluster, run_cms
 from tests.seed_article import SEED_SLUG
 
 PAGE = f'{{ post(slug: "{SEED_SLUG}") {{ id title likeCount sections {{ heading }} }} }}'

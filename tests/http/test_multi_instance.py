@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +18,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from cms.api.ids import encode_id
 from cms.models import Post
 from tests.factories import make_post
+from tests.processes import Servers, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -44,31 +43,6 @@ subscription Comments($postId: ID!) { commentAdded(postId: $postId) { id author 
 POST_STATS = """
 subscription Stats($postId: ID!) { postStats(postId: $postId) { likeCount viewCount commentCount } }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Servers:
-    """`cms serve` processes; `stop()` ends them as an orchestrator would (SIGTERM)."""
-
-    def __init__(self) -> None:
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.urls: list[str] = []
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +22,7 @@ import pytest
 from cms.api.ids import encode_id
 from cms.models import Like, Post
 from tests.factories import make_post
+from tests.processes import Servers
 from tests.redis_server import RedisServer, free_port, running_redis_server
 
 pytestmark = pytest.mark.slow
@@ -48,29 +48,10 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     yield from running_redis_server(tmp_path)
 
 
-class Instances:
-    """`cms serve` processes and their URLs; `stop()` ends them as an orchestrator would."""
-
-    def __init__(self) -> None:
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.urls: list[str] = []
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 @pytest.fixture
-def instances(db: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Instances]:
+def instances(db: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Servers]:
     """Two `cms serve` processes on one database and this test's Redis."""
-    instances = Instances()
+    instances = Servers()
     for n in range(2):
         env = {
             **os.environ,
@@ -146,7 +127,7 @@ def failures(bodies: list[dict[str, Any]]) -> list[object]:
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 async def test_two_instances_keep_answering_while_redis_is_killed_and_recover_when_it_is_back(
-    instances: Instances,
+    instances: Servers,
     redis_server: RedisServer,
     http: httpx.AsyncClient,
     tmp_path: Path,

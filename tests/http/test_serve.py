@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.processes import free_port, wait_until_healthy
 from tests.seed_article import SEED_SLUG, SEED_TITLE
 
 ROOT = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seeded_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
@@ -35,18 +29,6 @@ def seeded_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
         text=True,
     )
     return server, f"http://127.0.0.1:{env['CMS_PORT']}"
-
-
-def wait_until_healthy(server: subprocess.Popen[str], base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise
-            time.sleep(0.2)
 
 
 def test_cms_serve_answers_queries_over_a_socket(sqlite_url: str) -> None:

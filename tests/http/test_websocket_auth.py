@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,14 +18,9 @@ from cms.runtime import Runtime
 from cms.services.comments import NewComment, add_comment
 from cms.settings import Limits, Settings
 from tests.factories import make_post, make_token
+from tests.processes import free_port
 
 COMMENT_ADDED = "subscription ($id: ID!) { commentAdded(postId: $id) { body status } }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

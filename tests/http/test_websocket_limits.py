@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from cms.api.ids import encode_id
 from cms.http.app import create_app
 from cms.settings import Limits, Settings
 from tests.factories import make_post
+from tests.processes import free_port
 
 POST_STATS = "subscription ($id: ID!) { postStats(postId: $id) { likeCount } }"
 LIMITS = Limits(
@@ -26,12 +26,6 @@ LIMITS = Limits(
     max_subscriptions_per_connection=2,
     websocket_init_timeout_s=0.5,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -30,43 +30,30 @@ REFRESH_ALL = (
     )""",
 )
 
-RESTORE_0006_INDEXES = [
-    'CREATE INDEX IF NOT EXISTS "comment_queue_idx" ON "comment" ("status", "created_at", "id")',
-    'DROP INDEX IF EXISTS "comment_thread_idx"',
-    'CREATE INDEX "comment_thread_idx" ON "comment" ("post_id", "parent_id", "status", '
-    '"created_at", "id")',
-    "DROP INDEX IF EXISTS comment_reply_idx",
-    "CREATE INDEX comment_reply_idx ON comment (parent_id, status, created_at, id) "
-    "WHERE parent_id IS NOT NULL",
-]
-
 
 class Migration(migrations.Migration):
-    dependencies = [('cms', '0006_token_expiry_and_reusable_names')]
+    dependencies = [("cms", "0006_token_expiry_and_reusable_names")]
 
     initial = False
 
     operations = [
-        # Undone last: SQLite rebuilds the table to drop the new columns and loses its
-        # indexes, so the ones 0006 had are made again.
-        ops.RunSQL(ops.RunSQL.noop, reverse_sql=RESTORE_0006_INDEXES),
         ops.AddField(
-            model_name='Comment',
-            name='is_public',
+            model_name="Comment",
+            name="is_public",
             field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
-            model_name='Comment',
-            name='fingerprint',
-            field=fields.CharField(default='', db_default='', max_length=64),
+            model_name="Comment",
+            name="fingerprint",
+            field=fields.CharField(default="", db_default="", max_length=64),
         ),
         *(ops.RunSQL(sql, reverse_sql=ops.RunSQL.noop) for sql in REFRESH_ALL),
-        ops.RemoveIndex(model_name='Comment', name='comment_thread_idx', fields=None),
+        ops.RemoveIndex(model_name="Comment", name="comment_thread_idx", fields=None),
         ops.AddIndex(
-            model_name='Comment',
+            model_name="Comment",
             index=Index(
-                fields=['post_id', 'parent_id', 'is_public', 'created_at', 'id'],
-                name='comment_thread_idx',
+                fields=["post_id", "parent_id", "is_public", "created_at", "id"],
+                name="comment_thread_idx",
             ),
         ),
         ops.RunSQL(
@@ -82,9 +69,9 @@ class Migration(migrations.Migration):
             reverse_sql="DROP INDEX IF EXISTS comment_reply_idx",
         ),
         ops.AddIndex(
-            model_name='Comment',
+            model_name="Comment",
             index=Index(
-                fields=['post_id', 'fingerprint', 'created_at'], name='comment_duplicate_idx'
+                fields=["post_id", "fingerprint", "created_at"], name="comment_duplicate_idx"
             ),
         ),
     ]

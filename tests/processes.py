@@ -1,4 +1,4 @@
-"""Servers a fault test owns: its own PostgreSQL cluster and `cms serve` processes,
+"""Processes a test owns: `cms serve` and `cms` commands, its own PostgreSQL cluster,
 started on free ports and stopped by PID (the machine's shared services are never touched)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +35,43 @@ def _postgres_bin() -> Path | None:
         return Path(os.path.realpath(found)).parent
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
     return versions[-1] if versions else None
+
+
+def wait_until_healthy(
+    process: subprocess.Popen[Any], base: str, log: Path | None = None, seconds: float = 30
+) -> None:
+    """Until `base`/healthz answers; fails (with the server's log) if the server ends first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                output = log.read_text(errors="replace") if log is not None else ""
+                raise AssertionError(f"cms serve did not start:\n{output}") from None
+            time.sleep(0.2)
+
+
+class Servers:
+    """`cms serve` processes and their URLs; `stop()` ends them as an orchestrator would
+    (SIGTERM, then a kill after `timeout_s`)."""
+
+    def __init__(self, timeout_s: float = 15) -> None:
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.urls: list[str] = []
+        self.timeout_s = timeout_s
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=self.timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 class PostgresCluster:
@@ -139,15 +178,7 @@ class Server:
             stdout=self._out,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"cms serve did not start: {log.read_text()}") from None
-                time.sleep(0.2)
+        wait_until_healthy(self.process, self.url, log)
 
     def stop(self) -> None:
         if self.process.poll() is None:
