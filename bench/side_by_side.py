@@ -5,7 +5,8 @@
 
 For each site size it generates (once, kept in bench/out/) a site in the shape of
 `bench/site.py`, then drives four servers with wrk, each server pinned to core 0 and
-wrk to core 1 (`taskset`), loopback only, a fixed time per run:
+wrk to core 1 (`taskset`), loopback only, a fixed time per run, in rounds that
+visit every server in turn:
 
 - `cms`: `cms serve` with the response cache off: every request executed;
 - `cms cached`: `cms serve` with its default response cache;
@@ -46,6 +47,7 @@ from bench.documents import feed_body, post_page_body  # noqa: E402
 from bench.site import slug_of  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
+MIGRATIONS = ROOT / "cms" / "db" / "migrations"
 PYTHON = sys.executable
 
 
@@ -78,7 +80,15 @@ def free_port() -> int:
 def site(posts: int) -> Path:
     """The generated site of this size, made once and reused by later runs."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"site-{posts}.sqlite3"
+    # Named after the newest migration: a site generated before a schema change is made
+    # again rather than served by code that expects columns it lacks.
+    schema = max(p.stem.split("_")[0] for p in MIGRATIONS.glob("0*.py"))
+    path = OUT / f"site-{posts}-{schema}.sqlite3"
+    for stale in OUT.glob(f"site-{posts}.sqlite3"):
+        stale.unlink()
+    for stale in OUT.glob(f"site-{posts}-*.sqlite3"):
+        if stale != path:
+            stale.unlink()
     if not path.exists():
         print(f"generating a site of {posts:,} posts into {path} ...", flush=True)
         partial = path.with_suffix(".partial")
@@ -148,11 +158,16 @@ def wrk(url: str, body: bytes, seconds: float, connections: int, work: Path) -> 
         value, unit = float(match.group(1)), match.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
+    return Result(rps, percentile("50"), percentile("99"), wrk_errors(output))
+
+
+def wrk_errors(output: str) -> int:
+    """Answers that were not 2xx or 3xx, and timeouts, in what wrk printed."""
     errors = 0
     for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"timeout (\d+)"):
         if found := re.search(pattern, output):
             errors += int(found.group(1))
-    return Result(rps, percentile("50"), percentile("99"), errors)
+    return errors
 
 
 def answers(servers: list[Server], body: bytes) -> dict[str, object]:
@@ -179,6 +194,19 @@ async def cms_statements(database: Path, body: bytes) -> int:
                 "/graphql", content=body, headers={"content-type": "application/json"}
             )
     return int(response.json()["extensions"]["sql"]["count"])
+
+
+def require(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            raise SystemExit(f"`{tool}` is needed: apt-get install it (Debian's package)")
+
+
+def today_and_commit() -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return f"{datetime.now(UTC):%Y-%m-%d}, commit {commit or '?'}"
 
 
 def measure(args: argparse.Namespace) -> list[str]:
@@ -213,20 +241,26 @@ def measure(args: argparse.Namespace) -> list[str]:
                         "floor sql": 3 if document == "post page" else 1,
                         "floor bytes": 0,
                     }
-                    results: dict[str, Result] = {}
                     for server in servers:
                         wrk(server.url, body, 1, args.connections, work)  # warm up
-                        runs = [
-                            wrk(server.url, body, args.seconds, args.connections, work)
-                            for _ in range(args.runs)
-                        ]
-                        runs.sort(key=lambda r: r.rps)
-                        results[server.name] = runs[len(runs) // 2]
-                        median = statistics.median(r.rps for r in runs)
+                    # Rounds of every server in turn, so that a noisy neighbour slows
+                    # the floors and the CMS alike and the ratios stay comparable.
+                    runs: dict[str, list[Result]] = {server.name: [] for server in servers}
+                    for _ in range(args.runs):
+                        for server in servers:
+                            runs[server.name].append(
+                                wrk(server.url, body, args.seconds, args.connections, work)
+                            )
+                    results: dict[str, Result] = {}
+                    medians: dict[str, float] = {}
+                    for server in servers:
+                        ordered = sorted(runs[server.name], key=lambda r: r.rps)
+                        results[server.name] = ordered[len(ordered) // 2]
+                        medians[server.name] = statistics.median(r.rps for r in ordered)
+                    for server in servers:
                         floor = {"cms": "floor sql", "cms cached": "floor bytes"}.get(server.name)
-                        ratio = f"{median / results[floor].rps:.2f}" if floor in results else ""
-                        if floor is None:
-                            ratio = "1.00"
+                        median = medians[server.name]
+                        ratio = f"{median / medians[floor]:.2f}" if floor else "1.00"
                         result = results[server.name]
                         row = (
                             f"| {posts:,} | {document} | {server.name} | {median:,.0f} | "
@@ -251,14 +285,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    for tool in ("wrk", "taskset"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"`{tool}` is needed: apt-get install wrk util-linux")
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    require("wrk", "taskset")
     print(
-        f"{datetime.now(UTC):%Y-%m-%d}, commit {commit or '?'}: each server on core 0, "
+        f"{today_and_commit()}: each server on core 0, "
         f"wrk -t1 -c{args.connections} on core 1, median of {args.runs} × {args.seconds:g} s",
         flush=True,
     )

@@ -2,4 +2,5 @@
 
 from cms.cli import app
 
-app()
+if __name__ == "__main__":  # not again in `cms serve --workers` processes
+    app()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 from tortoise.exceptions import OperationalError
@@ -16,11 +15,12 @@ from cms.commands import articles
 from cms.commands import backups as backup_commands
 from cms.commands import documents as document_commands
 from cms.commands import tokens as token_commands
+from cms.commands import webhooks as webhook_commands
 from cms.commands.help import PlainHelpGroup
 from cms.db.lifecycle import database, pending_migrations, ping
 from cms.db.lifecycle import migrate as apply_migrations
 from cms.environment import SettingsError
-from cms.settings import Settings
+from cms.settings import Settings, share_secret_key
 
 T = TypeVar("T")
 
@@ -44,8 +44,8 @@ def check_configuration() -> None:
 
 app.add_typer(token_commands.app, name="token")
 app.add_typer(document_commands.app, name="documents")
+app.add_typer(webhook_commands.app, name="webhook")
 SCHEMA_FILE = Path("schema/schema.graphql")
-GC_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
 
 
 def run_with_database(work: Callable[[], Awaitable[T]], settings: Settings | None = None) -> T:
@@ -87,32 +87,61 @@ def shown_url(database_url: str) -> str:
 def serve(
     host: str | None = typer.Option(None, help="Interface to bind (default CMS_HOST)."),
     port: int | None = typer.Option(None, help="Port (default CMS_PORT or 8000)."),
+    workers: int | None = typer.Option(
+        None,
+        min=1,
+        help="Processes serving the port, one per core (default CMS_WORKERS or 1); "
+        "more than one needs PostgreSQL.",
+    ),
 ) -> None:
     """Serve the GraphQL API and GraphiQL at /graphql."""
     import uvicorn
 
-    from cms.http.app import create_app
     from cms.http.header_timeout import header_timeout_protocol
+    from cms.http.workers import settle_memory
 
     settings = Settings.from_env()
+    count = workers or settings.workers
+    if count > 1 and settings.database_url.startswith("sqlite"):
+        typer.echo(
+            f"cms serve --workers {count} needs PostgreSQL: SQLite has one writer, so other "
+            "workers would only wait for its lock. Serve with one worker (CMS_WORKERS=1), "
+            "or set CMS_DATABASE_URL to a postgres:// database.",
+            err=True,
+        )
+        raise typer.Exit(2)
     limits = settings.limits
-    application = create_app(settings)
-    # What start-up built lives as long as the server: keep it out of every collection,
-    # and collect young objects less often (each request makes many).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "access_log": settings.access_log,
+        "proxy_headers": False,
+        "timeout_keep_alive": limits.keep_alive_timeout_s,
+        "ws_max_size": limits.max_body_bytes,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_s,
+    }
+    if count == 1:
+        from cms.http.app import create_app
+
+        application = create_app(settings)
+        settle_memory()
+        uvicorn.run(application, http=header_timeout_protocol(limits.header_timeout_s), **options)
+        return
+    if not settings.redis_url:
+        typer.echo(
+            f"Serving with {count} workers without CMS_REDIS_URL: each worker keeps its own "
+            "live updates, view de-duplication, rate limits and response cache; set "
+            "CMS_REDIS_URL to share them.",
+            err=True,
+        )
+    share_secret_key(settings)
     uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        access_log=settings.access_log,
-        proxy_headers=False,
-        http=header_timeout_protocol(limits.header_timeout_s),
-        timeout_keep_alive=limits.keep_alive_timeout_s,
-        ws_max_size=limits.max_body_bytes,
-        timeout_graceful_shutdown=settings.shutdown_timeout_s,
+        "cms.http.workers:worker_app",
+        factory=True,
+        workers=count,
+        http="cms.http.header_timeout:HeaderTimeoutProtocol",
+        **options,
     )
 
 

@@ -21,6 +21,25 @@ class CommentStatus(StrEnum):
     REJECTED = "REJECTED"
 
 
+class HoldReason(StrEnum):
+    """Why a comment waits for an editor (a comment may be held for several)."""
+
+    FIRST_COMMENT = "FIRST_COMMENT"
+    LINKS = "LINKS"
+    BLOCKLIST = "BLOCKLIST"
+    REPORTS = "REPORTS"
+    BANNED = "BANNED"
+
+
+class ModerationEventKind(StrEnum):
+    """What happened to a comment, as editors' live moderation stream tells it."""
+
+    HELD = "HELD"
+    REPORTED = "REPORTED"
+    DECIDED = "DECIDED"
+    DELETED = "DELETED"
+
+
 class StoryKind(StrEnum):
     PERSONAL = "PERSONAL"
     EXPERT = "EXPERT"
@@ -39,6 +58,23 @@ class PostOrder(StrEnum):
     OLDEST = "OLDEST"
     MOST_LIKED = "MOST_LIKED"
     MOST_VIEWED = "MOST_VIEWED"
+    TRENDING = "TRENDING"
+
+
+class CommentOrder(StrEnum):
+    """TOP: highest score first (ties: newest first); NEWEST; OLDEST (the default)."""
+
+    TOP = "TOP"
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+
+
+class VoteValue(StrEnum):
+    """A reader's vote on a comment; NONE takes it back."""
+
+    UP = "UP"
+    DOWN = "DOWN"
+    NONE = "NONE"
 
 
 class RevisionAction(StrEnum):
@@ -54,3 +90,42 @@ class RevisionAction(StrEnum):
     STORY_EDITED = "STORY_EDITED"
     STORY_DELETED = "STORY_DELETED"
     RESTORED = "RESTORED"
+
+
+class WebhookEventType(StrEnum):
+    """What a webhook endpoint may subscribe to; the value is the event's `type` on the wire."""
+
+    POST_PUBLISHED = "post.published"
+    POST_UPDATED = "post.updated"
+    POST_UNPUBLISHED = "post.unpublished"
+    POST_DELETED = "post.deleted"
+    COMMENT_CREATED = "comment.created"
+    COMMENT_APPROVED = "comment.approved"
+    COMMENT_REJECTED = "comment.rejected"
+    COMMENT_DELETED = "comment.deleted"
+
+
+class DeliveryStatus(StrEnum):
+    """PENDING until the endpoint answers 2xx (DELIVERED) or the attempts run out (FAILED)."""
+
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+
+
+class ActivityInterval(StrEnum):
+    """How a post's activity is bucketed: UTC days, weeks from Monday, calendar months."""
+
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+
+
+class ActivityMetric(StrEnum):
+    """What editors rank posts by over a range of days."""
+
+    VIEWS = "VIEWS"
+    LIKES = "LIKES"
+    COMMENTS = "COMMENTS"
+    REACTIONS = "REACTIONS"
+    BOT_VIEWS = "BOT_VIEWS"

@@ -4,6 +4,7 @@ named for its variable without the prefix; `cms.settings` turns them into `Setti
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,16 @@ from pydantic_settings import (
 
 PREFIX = "CMS_"
 # Values of these are never repeated in an error: they may hold passwords.
-SECRET = frozenset({"database_url", "redis_url", "secret_key"})
+SECRET = frozenset(
+    {
+        "database_url",
+        "database_replica_urls",
+        "redis_url",
+        "secret_key",
+        "cdn_purge_url",
+        "cdn_purge_token",
+    }
+)
 QUOTED_VALUE_CHARS = 60
 
 
@@ -55,10 +65,61 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _replica_urls(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        if value.split("://", 1)[0] not in {"postgres", "postgresql", "asyncpg"}:
+            raise ValueError("each must start with postgres:// (replicas are PostgreSQL standbys)")
+    return values
+
+
 def _redis_url(value: str | None) -> str | None:
     if value is not None and value.split("://", 1)[0] not in {"redis", "rediss", "unix"}:
         raise ValueError("must start with redis://, rediss:// or unix://")
     return value
+
+
+def _cdn_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value
+
+
+def _preview_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")) or "{token}" not in value:
+        raise ValueError("must be an http:// or https:// address holding {token}")
+    return value
+
+
+def _site_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value.rstrip("/")
+
+
+_REACTION_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,31}")
+DEFAULT_REACTION_KINDS = "THUMBS_UP:👍,HEART:❤️,INSIGHT:💡,LAUGH:😂"
+
+
+def _reaction_kinds(value: object) -> object:
+    """`NAME:emoji,OTHER:emoji` (the emoji may be left out) as ((name, emoji), ...)."""
+    if not isinstance(value, str):
+        return value
+    kinds: list[tuple[str, str]] = []
+    for item in value.split(","):
+        name, _, emoji = item.strip().partition(":")
+        name = name.strip()
+        if not name:
+            continue
+        if not _REACTION_NAME.fullmatch(name):
+            raise ValueError(
+                f"reaction names are 1-32 capital letters, digits or _ (like HEART): {name!r}"
+            )
+        if any(name == known for known, _ in kinds):
+            raise ValueError(f"{name} is named twice")
+        kinds.append((name, emoji.strip()))
+    if not kinds or len(kinds) > 16:
+        raise ValueError("name 1 to 16 kinds, such as HEART:❤️")
+    return tuple(kinds)
 
 
 Mode = Literal["development", "production"]
@@ -93,6 +154,10 @@ class Environment(BaseSettings):
 
     env: Annotated[Mode, BeforeValidator(_mode)] = "development"
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite://./cms.sqlite3"
+    database_replica_urls: Annotated[Csv, AfterValidator(_replica_urls)] = ()
+    database_pool_min: Annotated[int | None, Field(ge=0)] = None
+    database_pool_max: Annotated[int | None, Field(ge=1)] = None
+    read_your_writes_s: Seconds = 5.0
     redis_url: Annotated[str | None, AfterValidator(_redis_url)] = None
     redis_prefix: str = "cms:"
     redis_max_connections: Annotated[int, Field(ge=1)] = 50
@@ -100,14 +165,24 @@ class Environment(BaseSettings):
     redis_timeout_s: Annotated[float, Field(gt=0)] = 2.0
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    workers: Annotated[int, Field(ge=1, le=256)] = 1
     debug: bool = False
     access_log: bool = False
     cors_origins: Csv = ()
     trusted_proxies: Annotated[Csv, AfterValidator(_networks)] = ()
     public_max_age: Count = 10
+    feed_max_age: Count = 300
     response_cache_ttl: Seconds = 1.0
+    stale_while_revalidate_s: Count = 30
+    stale_if_error_s: Count = 86400
+    cdn_purge_url: Annotated[str | None, AfterValidator(_cdn_url)] = None
+    cdn_purge_token: str | None = None
     trusted_documents: bool = False
     secret_key: str | None = None
+    site_url: Annotated[str, AfterValidator(_site_url)] = "http://127.0.0.1:5173"
+    preview_url: Annotated[str, AfterValidator(_preview_url)] = (
+        "http://127.0.0.1:5173/preview?token={token}"
+    )
     statement_timeout_s: Seconds = 5.0
     shutdown_timeout_s: Count = 10
     max_depth: Annotated[int, Field(ge=1)] = 10
@@ -116,6 +191,13 @@ class Environment(BaseSettings):
     comment_rate: Rate = "5/minute"
     like_rate: Rate = "60/minute"
     view_rate: Rate = "120/minute"
+    report_rate: Rate = "10/minute"
+    reaction_rate: Rate = "60/minute"
+    vote_rate: Rate = "60/minute"
+    reaction_kinds: Annotated[
+        tuple[tuple[str, str], ...], NoDecode, BeforeValidator(_reaction_kinds)
+    ] = _reaction_kinds(DEFAULT_REACTION_KINDS)  # type: ignore[assignment]
+    comment_report_threshold: Count = 3
     comment_hold_links: Count = 2
     comment_duplicate_window_s: Count = 300
     comment_max_depth: Count = 5
@@ -123,6 +205,8 @@ class Environment(BaseSettings):
     approve_first_comment: bool = False
     view_window_s: Count = 1800
     view_flush_interval_s: Annotated[float, Field(gt=0)] = 2.0
+    trending_window_days: Annotated[int, Field(ge=1, le=366)] = 7
+    trending_refresh_interval_s: Annotated[float, Field(gt=0)] = 3600.0
     max_body_bytes: Annotated[int, Field(ge=1)] = 1024 * 1024
     body_timeout_s: Annotated[float, Field(gt=0)] = 30.0
     header_timeout_s: Annotated[float, Field(gt=0)] = 10.0
@@ -131,6 +215,12 @@ class Environment(BaseSettings):
     max_websockets_per_client: Count = 20
     max_subscriptions_per_connection: Count = 10
     websocket_init_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    webhook_delivery: bool = True
+    webhook_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+    webhook_retry_base_s: Annotated[float, Field(gt=0)] = 2.0
+    webhook_retry_cap_s: Annotated[float, Field(gt=0)] = 3600.0
+    webhook_max_attempts: Annotated[int, Field(ge=1, le=100)] = 10
+    webhook_poll_interval_s: Annotated[float, Field(gt=0)] = 1.0
 
 
 def read_environment(environ: Mapping[str, str], with_dotenv: bool) -> Environment:

@@ -163,6 +163,10 @@ def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, debug=True)
 
 
+# Requests come from a reader's browser: a script's user agent counts as a bot's views.
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"  # noqa: E501
+
+
 @asynccontextmanager
 async def app_client(
     settings: Settings, client: tuple[str, int] = ("127.0.0.1", 123)
@@ -171,7 +175,9 @@ async def app_client(
     app = create_app(settings)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app, client=client)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers={"User-Agent": BROWSER}
+        ) as http:
             yield http
 
 

@@ -3,6 +3,7 @@ started on free ports and stopped by PID (the machine's shared services are neve
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -12,14 +13,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from starlette.types import ASGIApp
 
-ROOT = Path(__file__).parents[2]
+# Commands run outside the checkout, so that a developer's `.env` there cannot change them.
+NEUTRAL_DIR = Path(tempfile.gettempdir())
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -27,6 +31,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(app: ASGIApp) -> AsyncIterator[int]:
+    """`app` under a real uvicorn in this event loop on a free port, which it yields."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # it could not start: say why
+        await asyncio.sleep(0.01)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        await task
 
 
 def _postgres_bin() -> Path | None:
@@ -75,9 +96,11 @@ class Servers:
 
 
 class PostgresCluster:
-    """A throw-away cluster in a temporary folder, on 127.0.0.1:`port` (trust auth)."""
+    """A throw-away cluster in a temporary folder, on 127.0.0.1:`port` (trust auth);
+    with `standby_of`, a hot standby streaming from that (running) cluster, made by
+    `pg_basebackup` (a read replica as production runs one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, standby_of: PostgresCluster | None = None) -> None:
         binaries = _postgres_bin()
         if binaries is None or not (binaries / "initdb").exists():
             if IN_CI:
@@ -89,7 +112,18 @@ class PostgresCluster:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         data = str(self.directory / "data")
-        self._as_owner(["initdb", "-D", data, "-A", "trust", "-U", "postgres"])
+        if standby_of is None:
+            self._as_owner(["initdb", "-D", data, "-A", "trust", "-U", "postgres"])
+            return
+        # initdb's pg_hba.conf trusts replication connections from 127.0.0.1; -R writes
+        # standby.signal and the primary's connection settings.
+        self._as_owner(
+            [
+                "pg_basebackup",
+                *("-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres"),
+                *("-D", data, "-R", "-X", "stream", "-c", "fast"),
+            ]
+        )
 
     @property
     def url(self) -> str:
@@ -174,7 +208,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cms", "serve"],
             env={**os.environ, **env, "CMS_PORT": str(self.port)},
-            cwd=ROOT,
+            cwd=log.parent,
             stdout=self._out,
             stderr=subprocess.STDOUT,
         )
@@ -198,7 +232,7 @@ def run_cms(args: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "cms", *args],
         env={**os.environ, **env},
-        cwd=ROOT,
+        cwd=NEUTRAL_DIR,
         capture_output=True,
         text=True,
         timeout=120,

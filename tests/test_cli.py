@@ -261,8 +261,10 @@ def test_dump_and_load_move_a_site_into_a_new_database(sqlite_url: str, tmp_path
     )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout == (
-        "Loaded 0 tags, 1 posts, 7 sections, 2 stories, 3 comments, 0 likes, 3 revisions, "
-        "0 post tags\n"
+        "Loaded 0 tags, 1 posts, 7 sections, 2 stories, 3 comments, 0 likes, 0 post reactions, "
+        "0 post reaction counts, 0 comment reactions, 0 comment reaction counts, "
+        "0 comment votes, 0 activity days, 3 revisions, 0 comment holds, 0 comment reports, "
+        "0 bans, 0 post tags\n"
     )
     assert "Loading sections: 7 of 7\n" in loaded.stderr
     assert cms(target, "export", SEED_SLUG).stdout == cms(sqlite_url, "export", SEED_SLUG).stdout

@@ -82,6 +82,29 @@ def test_the_defaults_of_the_environment_are_the_defaults_of_the_settings() -> N
             {"CMS_STATEMENT_TIMEOUT_S": "-1"},
             "CMS_STATEMENT_TIMEOUT_S='-1': Input should be greater than or equal to 0",
         ),
+        (
+            {"CMS_PREVIEW_URL": "https://read.example/preview"},
+            "CMS_PREVIEW_URL='https://read.example/preview': must be an http:// or https://"
+            " address holding {token}",
+        ),
+        (
+            {"CMS_SITE_URL": "read.example"},
+            "CMS_SITE_URL='read.example': must start with http:// or https://",
+        ),
+        (
+            {"CMS_REACTION_KINDS": "HEART:❤️,clap:👏"},
+            "CMS_REACTION_KINDS='HEART:❤️,clap:👏': reaction names are 1-32 capital letters,"
+            " digits or _ (like HEART): 'clap'",
+        ),
+        (
+            {"CMS_REACTION_KINDS": "HEART:❤️,HEART:💖"},
+            "CMS_REACTION_KINDS='HEART:❤️,HEART:💖': HEART is named twice",
+        ),
+        (
+            {"CMS_REACTION_KINDS": ",".join(f"K{n}" for n in range(17))},
+            "CMS_REACTION_KINDS=",
+        ),
+        ({"CMS_VOTE_RATE": "often"}, "CMS_VOTE_RATE='often': not a rate such as 5/minute"),
         # A password in a URL is never repeated.
         (
             {"CMS_DATABASE_URL": "mysql://editor:hunter2@db/cms"},
@@ -105,6 +128,25 @@ def test_every_wrong_variable_is_named_at_once() -> None:
     assert [line.split(":")[0].split("=")[0].strip() for line in lines[1:]] == [
         "CMS_PORT",
         "CMS_MAX_DEPTH",
+    ]
+
+
+def test_reaction_kinds_and_their_rates_are_read_in_their_order() -> None:
+    settings = Settings.from_env(
+        {
+            "CMS_REACTION_KINDS": " CLAP:👏 , WOW:😮,PLAIN ",
+            "CMS_REACTION_RATE": "10/minute",
+            "CMS_VOTE_RATE": "20/minute",
+        }
+    )
+
+    assert settings.limits.reaction_kinds == (("CLAP", "👏"), ("WOW", "😮"), ("PLAIN", ""))
+    assert (settings.limits.reaction_rate, settings.limits.vote_rate) == ("10/minute", "20/minute")
+    assert [name for name, _ in Limits().reaction_kinds] == [
+        "THUMBS_UP",
+        "HEART",
+        "INSIGHT",
+        "LAUGH",
     ]
 
 
@@ -187,3 +229,52 @@ def test_connection_limits_are_read_from_cms_variables_and_on_by_default() -> No
         10,
         10.0,
     )
+
+
+def test_the_reading_site_is_read_without_its_trailing_slash() -> None:
+    settings = Settings.from_env(
+        {
+            "CMS_SITE_URL": "https://read.example/",
+            "CMS_PREVIEW_URL": "https://read.example/drafts/{token}",
+            "CMS_FEED_MAX_AGE": "60",
+        }
+    )
+
+    assert settings.site_url == "https://read.example"
+    assert settings.preview_url == "https://read.example/drafts/{token}"
+    assert settings.feed_max_age_s == 60
+
+
+def test_workers_caching_and_the_cdn_are_read_from_cms_variables() -> None:
+    settings = Settings.from_env(
+        {
+            "CMS_WORKERS": "4",
+            "CMS_STALE_WHILE_REVALIDATE_S": "120",
+            "CMS_STALE_IF_ERROR_S": "0",
+            "CMS_CDN_PURGE_URL": "https://api.cdn.example/zones/z1/purge",
+            "CMS_CDN_PURGE_TOKEN": "t0ken",
+        }
+    )
+    defaults = Settings()
+
+    assert (settings.workers, settings.stale_while_revalidate_s, settings.stale_if_error_s) == (
+        4,
+        120,
+        0,
+    )
+    assert (settings.cdn_purge_url, settings.cdn_purge_token) == (
+        "https://api.cdn.example/zones/z1/purge",
+        "t0ken",
+    )
+    assert (defaults.workers, defaults.cdn_purge_url, defaults.cdn_purge_token) == (1, None, None)
+    assert (defaults.stale_while_revalidate_s, defaults.stale_if_error_s) == (30, 86400)
+
+
+def test_a_wrong_cdn_address_or_worker_count_is_named_without_repeating_the_address() -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"CMS_CDN_PURGE_URL": "ftp://user:hunter2@cdn", "CMS_WORKERS": "0"})
+
+    assert str(raised.value).splitlines()[1:] == [
+        "  CMS_WORKERS='0': Input should be greater than or equal to 1",
+        "  CMS_CDN_PURGE_URL: must start with http:// or https://",
+    ]

@@ -22,6 +22,8 @@ class Context:
     runtime: Runtime
     viewer: Viewer = ANONYMOUS
     client_ip: str = "unknown"
+    # The User-Agent header as sent (None without one): crawlers' views are counted apart.
+    user_agent: str | None = None
     request: Any = None
     response: Any = None
     # Set when the request carried a bad token: the request fails as UNAUTHENTICATED.
@@ -37,6 +39,11 @@ class Context:
     def schema_hidden(self) -> bool:
         """In production, anonymous callers get no introspection and no field suggestions."""
         return self.runtime.settings.production and not self.viewer.is_editor
+
+    def forbid_caching(self) -> None:
+        """This answer is for its caller only: kept by no cache (ours, a CDN's, a browser's)."""
+        if self.response is not None:
+            self.response.headers["Cache-Control"] = "no-store"
 
     def refresh_loaders(self) -> None:
         """New, empty loaders: a subscription's events must not read earlier answers."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from cms.commands import purging
 from cms.commands.reporting import Report
 from cms.db.lifecycle import refresh_statistics
 from cms.enums import Role
@@ -14,6 +15,7 @@ from cms.models import Post
 from cms.principal import Viewer
 from cms.services.article_export import export_post
 from cms.services.article_import import ImportResult, import_article
+from cms.settings import Settings
 
 PROGRESS_FROM = 5  # files; fewer import without a progress bar
 ARTICLE_SUFFIX = ".txt"
@@ -72,6 +74,7 @@ async def _import_files(
     """Import files one by one (each its own transaction); print `file: created slug` for
     each on stdout and failures as `file:line: reason` on stderr."""
     summary = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    changed: list[int] = []
     for done, path in enumerate(paths, start=1):
         try:
             # Bytes, not text mode: line endings reach the parser as written.
@@ -91,11 +94,14 @@ async def _import_files(
         else:
             key = "created" if result.created else "updated" if result.changed else "unchanged"
             summary[key] += 1
+            if result.created or result.changed:
+                changed.append(result.post_id)
             for line in describe(str(path), result):
                 typer.echo(line)
         report.step("Importing", done, len(paths))
     if summary["created"] + summary["updated"] >= STATISTICS_AFTER:
         await refresh_statistics()
+    await purging.purge(Settings.from_env(), purging.post_keys(changed))
     return summary
 
 

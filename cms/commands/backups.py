@@ -11,10 +11,11 @@ from typing import Any
 
 import typer
 
+from cms.commands import purging
 from cms.commands.reporting import Report
 from cms.db.lifecycle import migrate, refresh_statistics
 from cms.errors import CMSError
-from cms.services import backups
+from cms.services import backups, cache_purge
 from cms.settings import Settings
 
 
@@ -119,6 +120,7 @@ def load_command(
                 progress=lambda key, done, total: report.step(f"Loading {key}", done, total),
             )
             await refresh_statistics()
+            await purging.purge(settings, [cache_purge.SITE])
             return counts
 
         try:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
 
 import typer
 
+from cms.commands.output import run_service, table, when
 from cms.enums import Role
-from cms.errors import CMSError
 from cms.models import ApiToken
 from cms.services import tokens
-
-T = TypeVar("T")
 
 app = typer.Typer(
     help="API tokens for editors: create, list, revoke, delete.", no_args_is_help=True
@@ -27,25 +22,10 @@ class RoleChoice(StrEnum):
     preview = "preview"
 
 
-def _run(work: Callable[[], Awaitable[T]]) -> T:
-    """Run service work with the database open; service errors become a message and exit 1."""
-    from cms.cli import run_with_database
-
-    try:
-        return run_with_database(work)
-    except CMSError as error:
-        typer.echo(f"Error: {error.message}", err=True)
-        raise typer.Exit(1) from None
-
-
-def _when(value: datetime | None) -> str:
-    return tokens.format_time(value) if value else "-"
-
-
 def _expires(token: ApiToken) -> str:
     if token.expires_at is None:
         return "never"
-    return _when(token.expires_at) + (" (expired)" if tokens.is_expired(token) else "")
+    return when(token.expires_at) + (" (expired)" if tokens.is_expired(token) else "")
 
 
 @app.command()
@@ -78,8 +58,8 @@ def create(
         at = tokens.expiry(expires_in=expires_in, expires=expires)
         return await tokens.create_token(name, Role(role.value.upper()), expires_at=at)
 
-    token, secret = _run(work)
-    lifetime = f", expiring {_when(token.expires_at)}" if token.expires_at else ""
+    token, secret = run_service(work)
+    lifetime = f", expiring {when(token.expires_at)}" if token.expires_at else ""
     typer.echo(secret)
     typer.echo(
         f"Created {token.role.value.lower()} token {token.name!r}{lifetime}. Copy the secret "
@@ -92,26 +72,26 @@ def create(
 @app.command(name="list")
 def list_() -> None:
     """List tokens: name, role, prefix, created, last used, expires, revoked."""
-    rows = _run(tokens.list_tokens)
+    rows = run_service(tokens.list_tokens)
     if not rows:
         typer.echo("No tokens yet: `cms token create --name NAME` makes one.")
         return
     header = ("NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "EXPIRES", "REVOKED")
-    lines = [header] + [
-        (
-            t.name,
-            t.role.value.lower(),
-            t.prefix,
-            _when(t.created_at),
-            _when(t.last_used_at),
-            _expires(t),
-            _when(t.revoked_at),
-        )
-        for t in rows
-    ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+    table(
+        header,
+        [
+            (
+                t.name,
+                t.role.value.lower(),
+                t.prefix,
+                when(t.created_at),
+                when(t.last_used_at),
+                _expires(t),
+                when(t.revoked_at),
+            )
+            for t in rows
+        ],
+    )
 
 
 @app.command()
@@ -119,9 +99,9 @@ def revoke(
     name: str = typer.Argument(..., help="The token's name (see `cms token list`)."),
 ) -> None:
     """Revoke a token: requests carrying it fail as UNAUTHENTICATED from now on."""
-    token = _run(lambda: tokens.revoke_token(name))
+    token = run_service(lambda: tokens.revoke_token(name))
     typer.echo(
-        f"Revoked token {token.name!r} at {_when(token.revoked_at)}; "
+        f"Revoked token {token.name!r} at {when(token.revoked_at)}; "
         "its name can be given to a new token."
     )
 
@@ -132,5 +112,5 @@ def delete(
 ) -> None:
     """Delete every token of that name, revoked ones included; requests carrying one fail as
     UNAUTHENTICATED from now on."""
-    count = _run(lambda: tokens.delete_token(name))
+    count = run_service(lambda: tokens.delete_token(name))
     typer.echo(f"Deleted {count} token{'s' if count > 1 else ''} named {name!r}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 
 from tortoise import Tortoise
@@ -10,19 +10,33 @@ from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.migrations.executor import MigrationExecutor
 
+from cms.db.backends.replica import ReplicaClient
 from cms.db.backends.sqlite import TimedSqliteClient
-from cms.db.config import APP_LABEL, MIGRATIONS_MODULE, tortoise_config
+from cms.db.config import APP_LABEL, MIGRATIONS_MODULE, Pool, tortoise_config
 from cms.db.outage_log import quiet_pool_retries
+from cms.db.read_routing import replica_names
 
 
-async def open_database(database_url: str, statement_timeout_s: float = 0) -> None:
+async def open_database(
+    database_url: str,
+    statement_timeout_s: float = 0,
+    *,
+    replica_urls: Sequence[str] = (),
+    pool: Pool = Pool(),
+) -> None:
     """Initialise Tortoise; the global fallback lets uvicorn's request tasks see it.
-    A serving process passes its statement time limit; scripts and migrations run
-    without one (an index build on a large site may rightly take minutes)."""
+    A serving process passes its statement time limit, its read replicas and its pool
+    sizes; scripts and migrations run without a limit (an index build on a large site
+    may rightly take minutes), on the primary alone."""
     quiet_pool_retries()
-    await Tortoise.init(
-        config=tortoise_config(database_url, statement_timeout_s), _enable_global_fallback=True
+    config = tortoise_config(
+        database_url, statement_timeout_s, replica_urls=replica_urls, pool=pool
     )
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+
+
+# Rows of each index that closing's `PRAGMA optimize` reads (SQLite's suggested range).
+ANALYSIS_LIMIT = 1000
 
 
 async def close_database() -> None:
@@ -34,9 +48,13 @@ async def close_database() -> None:
             # process, alive past its shutdown.
             connection.interrupt()
         if isinstance(connection, TimedSqliteClient) and connection.is_open:
-            # Closing must not fail on a database that is gone.
+            # Closing must not fail on a database that is gone. The limit samples each
+            # index instead of reading it whole: unbounded, a large site's ANALYZE here
+            # held a stopping server for many seconds.
             with suppress(Exception):
-                await connection.execute_script("PRAGMA optimize")
+                await connection.execute_script(
+                    f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}; PRAGMA optimize"
+                )
     await Tortoise.close_connections()
 
 
@@ -63,6 +81,17 @@ async def ping() -> bool:
     except Exception:
         return False
     return True
+
+
+async def replica_status() -> dict[str, str]:
+    """Each read replica's connection name and "ok" or "unreachable" (its reads then go
+    to the primary); empty without replicas."""
+    status = {}
+    for name in replica_names():
+        connection = get_connection(name)
+        answers = isinstance(connection, ReplicaClient) and await connection.answers()
+        status[name] = "ok" if answers else "unreachable"
+    return status
 
 
 async def pending_migrations() -> list[str]:

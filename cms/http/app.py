@@ -12,13 +12,16 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from cms.api.schema import build_schema
+from cms.db.config import Pool
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
 from cms.http.body_limit import BodyLimitMiddleware
 from cms.http.client_address import trusted_networks
+from cms.http.feeds import feed, sitemap
 from cms.http.graphiql import STATIC_DIR, STATIC_PATH
 from cms.http.graphql import GraphQLEndpoint
 from cms.http.health import healthz, readyz
+from cms.http.home import home
 from cms.http.metrics import Metrics, MetricsMiddleware
 from cms.logs import cap_logged_values
 from cms.runtime import Runtime
@@ -37,7 +40,12 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url, settings.statement_timeout_s)
+        await open_database(
+            settings.database_url,
+            settings.statement_timeout_s,
+            replica_urls=settings.database_replica_urls,
+            pool=Pool(settings.database_pool_min, settings.database_pool_max),
+        )
         try:
             await runtime.start()
             try:
@@ -49,11 +57,14 @@ def create_app(settings: Settings) -> Starlette:
 
     metrics = Metrics()
     routes = [
+        Route("/", home),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.endpoint),
+        Route("/feed.xml", feed, name="feed"),
+        Route("/sitemap.xml", sitemap, name="sitemap"),
         Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

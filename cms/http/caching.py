@@ -1,16 +1,50 @@
-"""HTTP caching of anonymous GraphQL reads: Cache-Control and ETag, so a CDN or a
-browser can serve repeated GET queries and revalidate them cheaply."""
+"""HTTP caching of anonymous GraphQL reads: Cache-Control, ETag and surrogate keys, so a
+CDN or a browser can serve repeated GET queries, revalidate them cheaply, keep serving
+while it refreshes or while the app fails, and purge them by what they contain."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.http.media_types import GRAPHQL_MEDIA_TYPES
+from cms.http.response_cache import SURROGATE_KEY
 
 _PRIVATE = "no-store"
+CACHE_TAG = "cache-tag"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How long shared and private caches may reuse an answer, in seconds: fresh for
+    `max_age_s`, then served stale while revalidating for `stale_s` and in place of an
+    error for `error_s`."""
+
+    max_age_s: int
+    stale_s: int = 0
+    error_s: int = 0
+
+    def cache_control(self) -> str:
+        directives = [f"public, max-age={self.max_age_s}"]
+        if self.stale_s:
+            directives.append(f"stale-while-revalidate={self.stale_s}")
+        if self.error_s:
+            directives.append(f"stale-if-error={self.error_s}")
+        return ", ".join(directives)
+
+
+NOT_CACHED = Freshness(0)
+
+
+def tag_headers(keys: Iterable[str]) -> dict[str, str]:
+    """`Surrogate-Key` (space-separated: Fastly, Varnish) and `Cache-Tag` (comma-separated:
+    Cloudflare, Akamai, BunnyCDN) naming `keys`."""
+    names = sorted(set(keys))
+    return {SURROGATE_KEY: " ".join(names), CACHE_TAG: ",".join(names)} if names else {}
 
 
 def _cacheable(request: Request, response: Response) -> bool:
@@ -20,21 +54,27 @@ def _cacheable(request: Request, response: Response) -> bool:
         and response.status_code == 200
         and response.media_type in GRAPHQL_MEDIA_TYPES
         and b'"errors"' not in response.body
+        and "no-store" not in response.headers.get("cache-control", "")
     )
 
 
-def with_cache_headers(request: Request, response: Response, max_age_s: int) -> Response:
-    """Public, revalidatable caching for anonymous GET answers; no-store for the rest."""
+def with_cache_headers(request: Request, response: Response, freshness: Freshness) -> Response:
+    """Public, revalidatable caching for anonymous GET answers, tagged with their keys;
+    no-store (and no keys) for the rest."""
     if response.media_type not in GRAPHQL_MEDIA_TYPES:
         return response
-    if not _cacheable(request, response):
+    keys = response.headers.get(SURROGATE_KEY, "").split()
+    if not _cacheable(request, response) or freshness.max_age_s <= 0:
         response.headers["Cache-Control"] = _PRIVATE
+        if SURROGATE_KEY in response.headers:
+            del response.headers[SURROGATE_KEY]
         return response
     etag = f'W/"{hashlib.sha256(response.body).hexdigest()[:32]}"'
     headers = {
         "ETag": etag,
-        "Cache-Control": f"public, max-age={max_age_s}, stale-while-revalidate={max_age_s * 3}",
+        "Cache-Control": freshness.cache_control(),
         "Vary": "Authorization, Accept",
+        **tag_headers(keys),
     }
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)

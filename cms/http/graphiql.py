@@ -2,14 +2,45 @@
 
 Strawberry's page loads seven files from unpkg.com; the same files from the npm
 packages (same bytes: the page's SRI hashes still hold) ship in `static/graphiql/`.
+GraphiQL's bundle includes the `graphql-ws` client: the page hands it `subscriptionUrl`
+(this address with ws:// or wss://), so subscriptions run over WebSocket
+(`graphql-transport-ws`), with the Headers pane sent as the connection's parameters.
+The page opens on a query of the demo post, and headers (tokens) are not kept in the
+browser's storage.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PATH = "/static"
+DEMO_SLUG = "ketamine-therapy-can-change-your-life-work-with-a-therapist-today"
+DEFAULT_QUERY = f"""# cms: the GraphQL API. Run: Ctrl-Enter or the play button.
+# Editors: {{"Authorization": "Bearer cms_..."}} in Headers
+# (not kept once the page closes). Docs: the book icon.
+
+# The demo post (`cms seed`):
+query DemoPost {{
+  post(slug: "{DEMO_SLUG}") {{
+    id
+    title
+    publishedAt
+    likeCount
+    commentCount
+    sections {{ heading html }}
+    stories {{ kind name quote }}
+    comments(first: 3) {{ edges {{ node {{ author body }} }} }}
+  }}
+}}
+
+# Live over WebSocket: Variables {{"postId": "<its id>"}},
+# run this, then like the post (likePost) in another tab.
+subscription DemoStats($postId: ID!) {{
+  postStats(postId: $postId) {{ likeCount viewCount commentCount }}
+}}
+"""
 
 _LOCAL_FILES = {
     "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
@@ -24,10 +55,27 @@ _LOCAL_FILES = {
         "plugin-explorer.umd.js"
     ),
 }
+_EXAMPLE_QUERY = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+# What the page must hold for the changes below to mean anything.
+_EXPECTED = ("subscriptionUrl,", "shouldPersistHeaders: true", "const EXAMPLE_QUERY = `")
+
+
+def _js_template(text: str) -> str:
+    return "`" + text.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${") + "`"
 
 
 def local_graphiql(page: str) -> str:
-    """Strawberry's GraphiQL page with every unpkg.com file pointed at our copy."""
+    """Strawberry's GraphiQL page with every unpkg.com file pointed at our copy, the demo
+    query, and headers kept for the page's life only.
+
+    Raises RuntimeError when Strawberry's page no longer has what is replaced here.
+    """
+    missing = [marker for marker in (*_LOCAL_FILES, *_EXPECTED) if marker not in page]
+    if missing:
+        raise RuntimeError(f"Strawberry's GraphiQL page changed; not found: {missing}")
     for remote, name in _LOCAL_FILES.items():
         page = page.replace(remote, f"{STATIC_PATH}/graphiql/{name}")
+    query = f"const EXAMPLE_QUERY = {_js_template(DEFAULT_QUERY)};"
+    page = _EXAMPLE_QUERY.sub(lambda _: query, page, count=1)
+    page = page.replace("shouldPersistHeaders: true", "shouldPersistHeaders: false")
     return page.replace("<title>Strawberry GraphiQL</title>", "<title>cms · GraphiQL</title>")

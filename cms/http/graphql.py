@@ -18,11 +18,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from cms.api import cache_keys
 from cms.api.context import Context
 from cms.api.schema import CMSSchema
+from cms.db.read_routing import replica_reads
 from cms.errors import Unauthenticated
-from cms.http.caching import with_cache_headers
+from cms.http.caching import NOT_CACHED, Freshness, with_cache_headers
 from cms.http.client_address import client_address
+from cms.http.direct_queries import run_query
 from cms.http.graphiql import local_graphiql
 from cms.http.media_types import (
     GRAPHQL_RESPONSE,
@@ -33,18 +36,22 @@ from cms.http.media_types import (
     status_without_data,
 )
 from cms.http.persisted_queries import PersistedQueries, resolved_query
-from cms.http.response_cache import Operation, ResponseCache, operation_of
+from cms.http.read_your_writes import PrimaryPin
+from cms.http.response_cache import SURROGATE_KEY, Operation, ResponseCache, operation_of
 from cms.http.transport import Refusal, check_operation, read_payload
+from cms.http.websocket_frames import TextWebSocketAdapter
 from cms.http.websocket_limits import TRY_AGAIN_LATER, LimitedTransportWSHandler, WebSocketSlots
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import tokens
+from cms.services.cache_purge import SITE
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI app with the CMS's context: viewer, client address, loaders."""
 
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(self, schema: CMSSchema, runtime: Runtime) -> None:
         limits = runtime.settings.limits
@@ -61,9 +68,26 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.websockets = WebSocketSlots(limits.max_websockets, limits.max_websockets_per_client)
         self.graphiql_page = local_graphiql(self.graphql_ide_html)
         self.persisted = PersistedQueries(trusted_only=runtime.settings.trusted_documents)
-        ttl = runtime.settings.response_cache_ttl_s
+        settings = runtime.settings
+        self.freshness = Freshness(
+            settings.public_max_age_s, settings.stale_while_revalidate_s, settings.stale_if_error_s
+        )
+        ttl = settings.response_cache_ttl_s
         # Debug answers carry per-request SQL counts: never cached.
-        self.cache = ResponseCache(ttl) if ttl > 0 and not runtime.settings.debug else None
+        self.cache = (
+            ResponseCache(ttl, settings.stale_while_revalidate_s, settings.stale_if_error_s)
+            if ttl > 0 and not settings.debug
+            else None
+        )
+        if self.cache is not None:
+            runtime.purges.follow(self.cache.purge)
+        self.replicas = bool(settings.database_replica_urls)
+        # With replicas, a client reads from the primary for a while after its mutations.
+        self.pin = (
+            PrimaryPin(runtime.engagement.secret, settings.read_your_writes_s)
+            if self.replicas and settings.read_your_writes_s > 0
+            else None
+        )
 
     async def parse_http_body(self, request_adapter: Any) -> Any:
         """A hash-only persisted query runs the document it resolved to."""
@@ -117,17 +141,18 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         media_type = negotiate(request.headers.get("accept"))
         response_media_type.set(media_type or JSON)
         key = None
-        if (
-            self.cache is not None
-            and request.method in ("GET", "POST")
-            and "authorization" not in request.headers
-        ):
+        anonymous = "authorization" not in request.headers
+        pinned = self.pin is not None and self.pin.pinned(request)
+        cacheable = anonymous and not pinned and request.method in ("GET", "POST")
+        if self.cache is not None and cacheable:
             # Only anonymous queries' answers are kept, so the same request bytes may be
             # answered before anything reads them (each was admitted when it ran).
             key = await self.cache.key(request, media_type or "")
             if (cached := self.cache.get(key)) is not None:
-                return with_cache_headers(request, cached, self.runtime.settings.public_max_age_s)
+                return with_cache_headers(request, cached, self.freshness)
         operation = None
+        payload: dict[str, Any] | None = None
+        query: str | None = None
         resolved_query.set(None)  # a hash-only request's document is for that request only
         if request.method in ("GET", "POST"):
             try:
@@ -141,21 +166,39 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 if payload is not None:
                     refusal = await self.persisted.prepare(request, payload)
                     if refusal is not None:
-                        return with_cache_headers(request, refusal, 0)
+                        return with_cache_headers(request, refusal, NOT_CACHED)
                     document = payload.get("query")
+                    text = document if document is not None else resolved_query.get()
                     node = check_operation(
-                        payload,
-                        document if document is not None else resolved_query.get(),
-                        request.method,
-                        self.runtime.settings.limits.max_tokens,
+                        payload, text, request.method, self.runtime.settings.limits.max_tokens
                     )
                     operation = operation_of(node) if node is not None else None
+                    query = text if isinstance(text, str) else None
             except Refusal as refusal:
-                return with_cache_headers(request, refusal.response(media_type or JSON), 0)
-        response = await self._answer(request, key, operation, context, root_value)
-        if isinstance(response, Response):
-            return with_cache_headers(request, response, self.runtime.settings.public_max_age_s)
-        return response
+                return with_cache_headers(request, refusal.response(media_type or JSON), NOT_CACHED)
+        kind = operation.type if operation is not None else None
+        # Anonymous queries read from a replica; editors, mutations and pinned clients
+        # from the primary.
+        replica = self.replicas and anonymous and not pinned and kind is OperationType.QUERY
+        if replica:
+            with replica_reads():
+                response = await self._answer(
+                    request, key, operation, context, root_value, payload, query
+                )
+        else:
+            response = await self._answer(
+                request, key, operation, context, root_value, payload, query
+            )
+        if not isinstance(response, Response):
+            return response
+        if (
+            self.pin is not None
+            and operation is not None
+            and kind is OperationType.MUTATION
+            and self.pin.pins(operation.root_fields)
+        ):
+            self.pin.pin(response)
+        return with_cache_headers(request, response, self.freshness)
 
     async def _answer(
         self,
@@ -164,25 +207,39 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         operation: Operation | None,
         context: Any,
         root_value: Any,
+        payload: dict[str, Any] | None = None,
+        query: str | None = None,
     ) -> Any:
         """Anonymous queries from the response cache (`key` is set for anonymous callers
-        when the cache is on); content mutations empty it."""
-        if self.cache is None or operation is None:
-            return await super().run(request, context, root_value)
-        if operation.type is OperationType.QUERY and key is not None:
-            return await self.cache.answer(
-                key, lambda: super(GraphQLEndpoint, self).run(request, context, root_value)
-            )
-        response = await super().run(request, context, root_value)
-        # Only an editor's successful change empties it: anonymous callers cannot.
-        if (
-            operation.changes_content
-            and "authorization" in request.headers
-            and isinstance(response, Response)
-            and b'"errors"' not in response.body
-        ):
-            self.cache.clear()
-        return response
+        when the cache is on), tagged with the surrogate keys of what they show."""
+
+        async def execute() -> Any:
+            if (
+                operation is not None
+                and operation.type is OperationType.QUERY
+                and payload is not None
+                and query is not None
+                and context is UNSET
+                and (answer := await run_query(self, request, payload, query)) is not None
+            ):
+                return answer
+            return await super(GraphQLEndpoint, self).run(request, context, root_value)
+
+        async def execute_tagged() -> Any:
+            with cache_keys.collecting() as keys:
+                response = await execute()
+            if isinstance(response, Response):
+                response.headers[SURROGATE_KEY] = " ".join(sorted({SITE, *keys}))
+            return response
+
+        if operation is None:
+            return await execute()
+        if operation.type is not OperationType.QUERY or "authorization" in request.headers:
+            # Writes purge what they change themselves (`services/cache_purge.py`).
+            return await execute()
+        if self.cache is not None and key is not None:
+            return await self.cache.answer(key, execute_tagged)
+        return await execute_tagged()
 
     async def _run_websocket(self, websocket: WebSocket, context: Any, root_value: Any) -> Any:
         """A WebSocket within the per-process and per-address limits; closed with 1013
@@ -242,6 +299,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             viewer=viewer,
             auth_error=auth_error,
             client_ip=client_address(peer, request.headers, settings.trusted_proxies),
+            user_agent=request.headers.get("user-agent"),
             request=request,
             response=response if isinstance(response, Response) else None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from cms.db.lifecycle import pending_migrations, ping
+from cms.db.lifecycle import pending_migrations, ping, replica_status
 from cms.runtime import Runtime
 
 
@@ -21,6 +21,8 @@ async def readyz(request: Request) -> JSONResponse:
     `{"status": "ok", "database": "ok", "migrations": "ok", "redis": "ok"}`, or e.g.
     `{"status": "unavailable", ..., "redis": "unreachable"}`; `pending` lists migrations
     the database lacks (run `cms migrate`). `redis` is absent without CMS_REDIS_URL.
+    `replicas` (with CMS_DATABASE_REPLICA_URLS) reports each read replica but never makes
+    the instance unready: while one is unreachable its reads go to the primary.
     """
     runtime: Runtime = request.app.state.runtime
     body: dict[str, object] = {}
@@ -36,5 +38,8 @@ async def readyz(request: Request) -> JSONResponse:
     if redis is not None:
         body["redis"] = "ok" if redis else "unreachable"
     ready = all(value == "ok" for key, value in body.items() if key != "pending")
+    replicas = await replica_status()
+    if replicas:
+        body["replicas"] = replicas
     body = {"status": "ok" if ready else "unavailable", **body}
     return JSONResponse(body, status_code=200 if ready else 503)

@@ -39,6 +39,12 @@ class Comment(Model):
     # Listed in an article's text: an import may edit or remove it; readers' comments
     # (written here) it never touches.
     imported = fields.BooleanField(default=False, db_default=False)
+    # Distinct visitors who reported it (comment_report), moved by atomic updates.
+    report_count = fields.IntField(default=0, db_default=0)
+    # Readers' votes (comment_vote), moved by atomic updates: score = upvotes - downvotes.
+    score = fields.IntField(default=0, db_default=0)
+    upvotes = fields.IntField(default=0, db_default=0)
+    downvotes = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "comment"
@@ -49,6 +55,12 @@ class Comment(Model):
             Index(
                 fields=("post_id", "parent_id", "is_public", "created_at", "id"),
                 name="comment_thread_idx",
+            ),
+            # The same thread ordered TOP (score, id); replies: comment_reply_top_idx,
+            # partial like comment_reply_idx (migration 0015).
+            Index(
+                fields=("post_id", "parent_id", "is_public", "score", "id"),
+                name="comment_top_idx",
             ),
             Index(fields=("status", "created_at", "id"), name="comment_queue_idx"),
             # The duplicate rule: the same fingerprint on a post within a window.

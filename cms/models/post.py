@@ -40,6 +40,8 @@ class Post(Model):
     like_count = fields.IntField(default=0, db_default=0)
     view_count = fields.IntField(default=0, db_default=0)
     comment_count = fields.IntField(default=0, db_default=0)
+    # Weighted activity of the last days (`services/activity.py`), what TRENDING sorts by.
+    trending_score = fields.IntField(default=0, db_default=0)
     # Title, excerpt and section text joined, for the full-text indexes.
     search_text = fields.TextField(default="")
     tags: fields.ManyToManyRelation[Tag] = fields.ManyToManyField(
@@ -56,4 +58,7 @@ class Post(Model):
             Index(fields=("status", "feed_at", "id"), name="post_feed_idx"),
             Index(fields=("like_count", "id"), name="post_likes_idx"),
             Index(fields=("view_count", "id"), name="post_views_idx"),
+            # The latest change to any post, for the feeds' ETag (one index probe).
+            Index(fields=("updated_at",), name="post_updated_idx"),
+            Index(fields=("trending_score", "id"), name="post_trending_idx"),
         )

@@ -28,12 +28,16 @@ def require_editor(viewer: Viewer) -> str:
     return viewer.name or "system"
 
 
-def require_admin(viewer: Viewer) -> str:
-    """Like `require_editor`, and FORBIDDEN for an editor without the admin role."""
+DELETING_NEEDS_ADMIN = (
+    "Deleting a post needs an admin token (`cms token create --role admin`); "
+    "an editor can unpublish or archive it instead."
+)
+
+
+def require_admin(viewer: Viewer, refusal: str = DELETING_NEEDS_ADMIN) -> str:
+    """Like `require_editor`, and FORBIDDEN (saying `refusal`) for an editor without the
+    admin role."""
     name = require_editor(viewer)
     if viewer.role != Role.ADMIN:
-        raise Forbidden(
-            "Deleting a post needs an admin token (`cms token create --role admin`); "
-            "an editor can unpublish or archive it instead."
-        )
+        raise Forbidden(refusal)
     return name

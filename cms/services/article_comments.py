@@ -4,7 +4,8 @@ A listed comment is matched to the post's approved comment with the same author 
 body, in order (the key that stays the same from one import to the next); an edited
 body updates the matched comment in place, so it keeps its id and its replies. A
 comment the text no longer lists is removed only if it came from an article and
-has no replies; comments written here by readers always stay.
+has no replies, reactions or votes; comments written here by readers always stay, as
+do readers' reactions and votes (an import never writes them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from difflib import SequenceMatcher
 from tortoise.expressions import F
 
 from cms.enums import CommentStatus
-from cms.models import Comment, Post
+from cms.models import Comment, CommentReaction, CommentVote, Post
 from cms.services import comment_text
 from cms.services.rendering import render_markdown
 
@@ -44,6 +45,15 @@ def _new(post: Post, author: str, body: str, created_at: datetime) -> Comment:
         fingerprint=comment_text.fingerprint(body),
         created_at=created_at,
         imported=True,
+    )
+
+
+async def _has_readers_work(comment: Comment) -> bool:
+    """Replies, reactions or votes: what readers did with a comment, which stays."""
+    return (
+        await Comment.exists(parent_id=comment.id)
+        or await CommentReaction.exists(comment_id=comment.id)
+        or await CommentVote.exists(comment_id=comment.id)
     )
 
 
@@ -79,7 +89,7 @@ async def merge_comments(
         anchor = rows[i1 - 1].created_at if i1 else created_at
         inserts += [_new(post, author, body, anchor) for author, body in news[paired:]]
     for row in unlisted:
-        if row.imported and not await Comment.exists(parent_id=row.id):
+        if row.imported and not await _has_readers_work(row):
             await row.delete()
             changes.removed += 1
         else:

@@ -17,7 +17,14 @@ from cms.enums import PostStatus, StoryKind
 from cms.errors import InvalidInput
 from cms.models import Comment, Like, Post
 from cms.principal import Viewer
-from cms.services import comments, post_editing, story_editing, validation
+from cms.services import (
+    cache_purge,
+    comments,
+    post_editing,
+    post_events,
+    story_editing,
+    validation,
+)
 from cms.services.access import require_editor
 from cms.services.article_comments import CommentChanges, merge_comments
 from cms.services.article_export import draft_of_post
@@ -244,6 +251,8 @@ async def _announce(result: ImportResult, added: list[Comment], engagement: Enga
     """After commit: new comments to `commentAdded`, the counts to `postStats`."""
     for comment in added:
         await comments.announce(comment, engagement.events, engagement.views, counted=False)
+    if added:
+        await cache_purge.purge(engagement.events, [cache_purge.comments_key(result.post_id)])
     await publish_stats(engagement.events, await stats_of(result.post_id, engagement.views))
 
 
@@ -273,14 +282,19 @@ async def import_article(
         slug = slug or validation.slug_from_title(draft.title)
     except InvalidInput as error:
         raise _at(source, "1:", error) from None
-    async with in_transaction():
+    async with in_transaction("default"):
         post = await Post.filter(slug=slug).select_for_update().first()
         if post is not None and create_only:
             return ImportResult(post.id, slug, False, False)
+        was_live = post is not None and post.status == PostStatus.PUBLISHED
         if post is None:
             result, merged = await _create(viewer, draft, slug, publish)
         else:
             result, merged = await _merge(viewer, post, draft, publish)
     if engagement is not None and result.changed:
         await _announce(result, merged.added, engagement)
+        live = await Post.filter(id=result.post_id, status=PostStatus.PUBLISHED).exists()
+        await post_events.announce(
+            engagement.events, result.post_id, published=live and not was_live
+        )
     return result

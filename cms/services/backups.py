@@ -1,7 +1,8 @@
 """The whole site as one JSON document (`cms dump` / `cms load`): posts, tags, sections,
-stories, comments, likes and revisions with their ids, so links between rows survive the
-trip. API tokens and trusted documents are not part of it: a token's secret cannot be
-restored (make new ones) and documents are registered again from the frontend's files.
+stories, comments, likes, reactions, votes and revisions with their ids, so links
+between rows survive the trip. API tokens and trusted documents are not part of it: a
+token's secret cannot be restored (make new ones) and documents are registered again
+from the frontend's files.
 
 Each table is `{"columns": [...], "rows": [[...], ...]}`, one value per column, foreign
 keys as `<name>_id`. Dumps written before foreign keys were listed once repeat them
@@ -10,7 +11,7 @@ keys as `<name>_id`. Dumps written before foreign keys were listed once repeat t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -19,7 +20,24 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from cms.errors import Conflict, InvalidInput
-from cms.models import Comment, Like, Post, Revision, Section, Story, Tag
+from cms.models import (
+    Ban,
+    Comment,
+    CommentHold,
+    CommentReaction,
+    CommentReactionCount,
+    CommentReport,
+    CommentVote,
+    Like,
+    Post,
+    PostActivity,
+    PostReaction,
+    PostReactionCount,
+    Revision,
+    Section,
+    Story,
+    Tag,
+)
 from cms.services import threads
 
 FORMAT = "cms-dump/1"
@@ -31,7 +49,16 @@ TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("stories", Story),
     ("comments", Comment),
     ("likes", Like),
+    ("post_reactions", PostReaction),
+    ("post_reaction_counts", PostReactionCount),
+    ("comment_reactions", CommentReaction),
+    ("comment_reaction_counts", CommentReactionCount),
+    ("comment_votes", CommentVote),
+    ("activity_days", PostActivity),
     ("revisions", Revision),
+    ("comment_holds", CommentHold),
+    ("comment_reports", CommentReport),
+    ("bans", Ban),
 )
 POST_TAGS = "post_tags"
 BATCH = 500  # rows read or written per statement
@@ -56,7 +83,7 @@ def columns(model: type[Model]) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     return value.value if hasattr(value, "value") else value
 
@@ -87,7 +114,7 @@ async def dump_site(progress: Progress = _no_progress) -> dict[str, Any]:
     """Every table as a JSON-ready document, read in one transaction (on PostgreSQL one
     snapshot, so a site being written to dumps as it was at one moment)."""
     document: dict[str, Any] = {"format": FORMAT}
-    async with in_transaction() as connection:
+    async with in_transaction("default") as connection:
         if connection.capabilities.dialect == "postgres":
             await connection.execute_query(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -153,9 +180,11 @@ def check_document(document: Any) -> dict[str, Any]:
 
 def _parse(model: type[Model], key: str, number: int, column: str, value: Any) -> Any:
     field = model._meta.fields_map[column]
-    if value is None or field.field_type is not datetime:
+    if value is None or field.field_type not in (datetime, date):
         return value
     try:
+        if field.field_type is date:
+            return date.fromisoformat(value)
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise InvalidInput(
@@ -173,7 +202,7 @@ async def load_site(
     document = check_document(document)
     counts = document_counts(document)
     try:
-        async with in_transaction() as connection:
+        async with in_transaction("default") as connection:
             held = await site_counts(connection)
             if any(held.values()):
                 if not replace:

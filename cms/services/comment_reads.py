@@ -9,8 +9,8 @@ from functools import lru_cache, partial
 from typing import Any, Literal
 
 from tortoise.functions import Count
-from tortoise.queryset import QuerySet
 
+from cms.enums import CommentOrder
 from cms.models import Comment, CommentStatus
 from cms.principal import Viewer
 from cms.services.pagination import (
@@ -18,6 +18,9 @@ from cms.services.pagination import (
     Page,
     PageRequest,
     SortKey,
+    keyset_page,
+    keyset_sql,
+    keyset_values,
     page_size,
     paginate,
 )
@@ -26,32 +29,67 @@ from cms.services.records import COMMENT_COLUMNS, CommentRecord
 from cms.services.visibility import visible_comments
 
 OLDEST_FIRST = SortKey(("created_at", "id"), descending=False, kinds=(datetime, int))
+SORT_KEYS = {
+    CommentOrder.OLDEST: OLDEST_FIRST,
+    CommentOrder.NEWEST: SortKey(("created_at", "id"), descending=True, kinds=(datetime, int)),
+    # A cursor holds the score its comment had when read: votes since do not move the boundary.
+    CommentOrder.TOP: SortKey(("score", "id"), descending=True, kinds=(int, int)),
+}
 ParentField = Literal["post_id", "parent_id"]
-# First pages come as records, pages after a cursor through the ORM.
 ThreadComment = Comment | CommentRecord
+# The index each thread walks in each order: a post's top-level comments, or replies
+# (partial indexes, replies only).
+_INDEXES = {
+    ("post_id", False): "comment_thread_idx",
+    ("post_id", True): "comment_top_idx",
+    ("parent_id", False): "comment_reply_idx",
+    ("parent_id", True): "comment_reply_top_idx",
+}
 
 
-def _thread(viewer: Viewer, parent_field: ParentField, parent_id: int) -> QuerySet[Comment]:
-    """Top-level comments of a post, or the replies to a comment, the viewer may see."""
-    comments = visible_comments(viewer).filter(**{parent_field: parent_id})
-    return comments.filter(parent_id=None) if parent_field == "post_id" else comments
-
-
-@lru_cache(maxsize=16)
-def _end_pages(parent_field: ParentField, editor: bool, from_end: bool) -> Statement:
+def _thread_terms(parent_field: ParentField, editor: bool) -> str:
     top_level = "AND parent_id IS NULL" if parent_field == "post_id" else ""
     # The public sees comments under public ancestors only (services/threads.py).
     status = "" if editor else "AND is_public = TRUE"
-    order = "created_at DESC, id DESC" if from_end else "created_at, id"
-    # Posts' threads walk comment_thread_idx, replies comment_reply_idx, each in order.
-    index = "comment_thread_idx" if parent_field == "post_id" else "comment_reply_idx"
+    return f"{top_level} {status}"
+
+
+def _index(parent_field: ParentField, order: CommentOrder) -> str:
+    return _INDEXES[parent_field, order == CommentOrder.TOP]
+
+
+@lru_cache(maxsize=32)
+def _end_pages(
+    parent_field: ParentField, editor: bool, from_end: bool, order: CommentOrder
+) -> Statement:
+    _, order_by = keyset_sql(SORT_KEYS[order], False, False, from_end)
     return Statement(
         f"""SELECT {COMMENT_COLUMNS} FROM (
         SELECT {COMMENT_COLUMNS}, ROW_NUMBER() OVER (
-            PARTITION BY {parent_field} ORDER BY {order}) AS row_number
-        FROM comment {{indexed_by:{index}}}
-        WHERE {parent_field} IN {{ids}} {top_level} {status}
-    ) AS ranked WHERE row_number <= ? ORDER BY {parent_field}, {order}"""
+            PARTITION BY {parent_field} ORDER BY {order_by}) AS row_number
+        FROM comment {{indexed_by:{_index(parent_field, order)}}}
+        WHERE {parent_field} IN {{ids}} {_thread_terms(parent_field, editor)}
+    ) AS ranked WHERE row_number <= ? ORDER BY {parent_field}, {order_by}"""
+    )
+
+
+@lru_cache(maxsize=64)
+def _one_page(
+    parent_field: ParentField,
+    editor: bool,
+    order: CommentOrder,
+    after: bool,
+    before: bool,
+    from_end: bool,
+) -> Statement:
+    """A page of one parent (a post page, or a page after or before a cursor): a walk of
+    the index that stops at the limit, where the window above reads the whole thread."""
+    bounds, order_by = keyset_sql(SORT_KEYS[order], after, before, from_end)
+    terms = "".join(f" AND {term}" for term in bounds)
+    return Statement(
+        f"""SELECT {COMMENT_COLUMNS} FROM comment {{indexed_by:{_index(parent_field, order)}}}
+        WHERE {parent_field} = ? {_thread_terms(parent_field, editor)}{terms}
+        ORDER BY {order_by} LIMIT ?"""
     )
 
 
@@ -62,20 +100,45 @@ async def end_pages(
     size: int,
     *,
     from_end: bool = False,
+    order: CommentOrder = CommentOrder.OLDEST,
 ) -> dict[int, list[CommentRecord]]:
     """Up to size+1 comments of each parent from its start (or end), in one query.
 
-    Each list runs in the direction it was read: oldest first, or newest first when
-    `from_end`.
+    Each list runs in the direction it was read: in `order`, or backwards when `from_end`.
     """
     if not parent_ids:
         return {}
-    statement = _end_pages(parent_field, viewer.is_editor, from_end)
+    if len(parent_ids) == 1:
+        statement = _one_page(parent_field, viewer.is_editor, order, False, False, from_end)
+        parents: int | Ids = int(parent_ids[0])
+    else:
+        statement = _end_pages(parent_field, viewer.is_editor, from_end, order)
+        parents = Ids.of(parent_ids)
     grouped: dict[int, list[CommentRecord]] = defaultdict(list)
-    for row in await fetch(statement, Ids.of(parent_ids), int(size) + 1):
+    for row in await fetch(statement, parents, int(size) + 1):
         comment = CommentRecord.of(row)
         grouped[getattr(comment, parent_field)].append(comment)
     return grouped
+
+
+async def _cursor_page(
+    viewer: Viewer,
+    parent_field: ParentField,
+    parent_id: int,
+    request: PageRequest,
+    order: CommentOrder,
+) -> Page[CommentRecord]:
+    """A page after or before a cursor, in one statement over the thread's index."""
+    key = SORT_KEYS[order]
+    size, from_end = page_size(request, 20)
+    statement = _one_page(
+        parent_field, viewer.is_editor, order, bool(request.after), bool(request.before),
+        from_end,
+    )  # fmt: skip
+    values = [parent_id, *keyset_values(key, request), size + 1]
+    rows = [CommentRecord.of(row) for row in await fetch(statement, *values)]
+    count = partial(_count_thread, viewer, parent_field, parent_id)
+    return keyset_page(rows, key, request, count, 20)
 
 
 async def thread_counts(
@@ -96,30 +159,34 @@ async def _count_thread(viewer: Viewer, parent_field: ParentField, parent_id: in
 
 
 async def thread_pages(
-    viewer: Viewer, parent_field: ParentField, keys: list[tuple[int, PageRequest]]
+    viewer: Viewer,
+    parent_field: ParentField,
+    keys: list[tuple[int, PageRequest]],
+    order: CommentOrder = CommentOrder.OLDEST,
 ) -> list[Page[ThreadComment]]:
-    """Pages of several threads: first (or last) pages of one size share one statement.
-
-    Only pages after or before a cursor, which belong to one thread, run on their own.
-    """
+    """Pages of several threads in `order`: first (or last) pages of one size share one
+    statement. Only pages after or before a cursor, which belong to one thread, run on
+    their own."""
+    key = SORT_KEYS[order]
     results: dict[int, Page[Any]] = {}
     end_page_indexes: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for index, (parent_id, request) in enumerate(keys):
         if request.after or request.before:
-            thread = _thread(viewer, parent_field, parent_id)
-            results[index] = await paginate(thread, OLDEST_FIRST, request, 20)
+            results[index] = await _cursor_page(viewer, parent_field, parent_id, request, order)
         else:
             end_page_indexes[page_size(request, 20)].append(index)
     for (size, from_end), indexes in end_page_indexes.items():
         parent_ids = sorted({keys[i][0] for i in indexes})
-        rows = await end_pages(viewer, parent_field, parent_ids, size, from_end=from_end)
+        rows = await end_pages(
+            viewer, parent_field, parent_ids, size, from_end=from_end, order=order
+        )
         for index in indexes:
             parent_id = keys[index][0]
             found = rows.get(parent_id, [])
             items = found[:size][::-1] if from_end else found[:size]
             results[index] = Page(
                 items=items,
-                cursors=Cursors(items, OLDEST_FIRST.values_of),
+                cursors=Cursors(items, key.values_of),
                 has_next=False if from_end else len(found) > size,
                 has_previous=len(found) > size if from_end else False,
                 count=partial(_count_thread, viewer, parent_field, parent_id),

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from tortoise import timezone
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from cms.enums import CommentStatus
+from cms.enums import CommentStatus, HoldReason, ModerationEventKind, WebhookEventType
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
-from cms.services import comment_text, threads
+from cms.services import activity, bans, cache_purge, comment_text, holds, outbox, threads
+from cms.services.comment_messages import comment_message, published_comment
 from cms.services.engagement import Engagement
 from cms.services.events import Broker, comment_channel
+from cms.services.moderation_events import publish_moderation
 from cms.services.records import CommentRecord
 from cms.services.rendering import render_markdown
 from cms.services.stats import publish_stats, stats_of
@@ -32,6 +34,12 @@ from cms.services.visibility import VisibilityWatch, can_see_comment, require_vi
 from cms.settings import Limits
 
 MAX_AUTHOR = 80
+# The webhook event a moderation decision sends (back to PENDING sends none).
+STATUS_EVENTS = {
+    CommentStatus.APPROVED: WebhookEventType.COMMENT_APPROVED,
+    CommentStatus.REJECTED: WebhookEventType.COMMENT_REJECTED,
+    CommentStatus.SPAM: WebhookEventType.COMMENT_REJECTED,
+}
 MAX_BODY = 5000
 
 
@@ -62,18 +70,22 @@ def valid_comment_text(author: str, body: str) -> tuple[str, str]:
     return author, body
 
 
-def held_for(author: str, body: str, html: str, limits: Limits) -> str | None:
-    """Why a comment must wait for an editor (a rule about its text), or None.
+def held_for(author: str, body: str, html: str, limits: Limits) -> list[HoldReason]:
+    """What the text rules hold a comment for (see `holds.text_reasons`)."""
+    return holds.text_reasons(author, body, html, limits)
 
-    `html` is the body as rendered: links are counted as readers get them, and the
-    blocklist reads the source (link addresses included) and the text shown.
-    """
-    if limits.comment_hold_links and comment_text.link_count(html) >= limits.comment_hold_links:
-        return "links"
-    texts = (author, body, comment_text.visible_text(html))
-    if comment_text.has_blocked_word(texts, limits.comment_blocklist):
-        return "blocklist"
-    return None
+
+async def hold_reasons(
+    author: str, key: str, html_reasons: list[HoldReason], limits: Limits
+) -> list[HoldReason]:
+    """Every reason a new comment waits for an editor: its text, a first comment from
+    this author at this client, a ban in force."""
+    reasons = list(html_reasons)
+    if limits.hold_first_comment and await _is_first_comment(author, key):
+        reasons.append(HoldReason.FIRST_COMMENT)
+    if await bans.is_banned(author, key):
+        reasons.append(HoldReason.BANNED)
+    return holds.ordered(reasons)
 
 
 async def _parent(viewer: Viewer, post_id: int, parent_id: int, limits: Limits) -> Comment:
@@ -111,14 +123,12 @@ async def add_comment(
     await require_visible_post(viewer, new.post_id)
     key = engagement.client_key(client_ip)
     html = render_markdown(body, user_generated=True)
-    held = held_for(author, body, html, limits) is not None or (
-        limits.hold_first_comment and await _is_first_comment(author, key)
-    )
-    status = CommentStatus.PENDING if held else CommentStatus.APPROVED
+    reasons = await hold_reasons(author, key, held_for(author, body, html, limits), limits)
+    status = CommentStatus.PENDING if reasons else CommentStatus.APPROVED
     since = timezone.now() - timedelta(seconds=limits.comment_duplicate_window_s)
     # Bodies that read the same are the same comment (case, punctuation, spacing).
     fingerprint = comment_text.fingerprint(body)
-    async with in_transaction() as connection:
+    async with in_transaction("default") as connection:
         # Locking the post row serialises comments on one post (PostgreSQL; SQLite's
         # transactions are serial anyway), so a double submit cannot pass the check twice.
         await Post.filter(id=new.post_id).using_db(connection).select_for_update().first()
@@ -148,28 +158,46 @@ async def add_comment(
             fingerprint=fingerprint,
             using_db=connection,
         )
+        if reasons:
+            await holds.record_holds(comment, reasons, connection)
         if public:
             await (
                 Post.filter(id=new.post_id)
                 .using_db(connection)
                 .update(comment_count=F("comment_count") + 1)
             )
+            await activity.record_activity(
+                new.post_id,
+                activity.utc_day(),
+                comments=1,
+                window_days=limits.trending_window_days,
+            )
+        await outbox.comment_event(WebhookEventType.COMMENT_CREATED, comment)
     await announce(comment, engagement.events, engagement.views, counted=public)
+    if public:
+        await cache_purge.purge(engagement.events, [cache_purge.comments_key(comment.post_id)])
+    if reasons:
+        await publish_moderation(engagement.events, ModerationEventKind.HELD, comment)
     return comment
 
 
 async def set_comment_status(
-    comment_id: int, status: CommentStatus, *, engagement: Engagement
+    comment_id: int,
+    status: CommentStatus,
+    *,
+    engagement: Engagement,
+    decided_by: str | None = None,
 ) -> Comment:
     """Moderate: change a comment's status, what the public sees of its thread, and
     `comment_count` by the public comments the thread gained or lost.
 
     One transaction; a concurrent decision on the same comment cannot count twice.
-    Publishes `commentAdded` when the comment becomes APPROVED, and the post's stats
-    when its count changed. Raises NOT_FOUND for an unknown comment id.
+    Publishes `commentAdded` when the comment becomes APPROVED, the post's stats when
+    its count changed, and a DECIDED moderation event by `decided_by` when the status
+    moved. Raises NOT_FOUND for an unknown comment id.
     """
     while True:
-        async with in_transaction() as connection:
+        async with in_transaction("default") as connection:
             comment = await Comment.filter(id=comment_id).using_db(connection).first()
             if comment is None:
                 raise NotFound("No such comment: it may have been deleted.")
@@ -178,29 +206,60 @@ async def set_comment_status(
             before = comment.status
             if before == status:
                 return comment
-            # Only the decision that actually moves the row from `before` counts.
-            moved = (
-                await Comment.filter(id=comment_id, status=before)
-                .using_db(connection)
-                .update(status=status)
-            )
-            if not moved:
+            moved = await move_status(comment, status, connection)
+            if moved is None:
                 continue
-            # Replies below are hidden or shown with it.
-            public, delta = await threads.refresh_subtree(comment_id)
-            if delta:
-                await (
-                    Post.filter(id=comment.post_id)
-                    .using_db(connection)
-                    .update(comment_count=F("comment_count") + delta)
+            public, delta = moved
+            comment.status, comment.is_public = status, public
+            told = STATUS_EVENTS.get(status)
+            if told is not None:
+                await outbox.comment_event(told, comment)
+            if delta > 0:
+                # Shown today; hiding later leaves the day they were shown as it was.
+                await activity.record_activity(
+                    comment.post_id,
+                    activity.utc_day(),
+                    comments=delta,
+                    window_days=engagement.limits.trending_window_days,
                 )
-        comment.status, comment.is_public = status, public
         break
     if status == CommentStatus.APPROVED:
         await announce(comment, engagement.events, engagement.views, counted=bool(delta))
     elif delta:
         await publish_stats(engagement.events, await stats_of(comment.post_id, engagement.views))
+    if delta:  # readers' threads gained or lost comments
+        await cache_purge.purge(engagement.events, [cache_purge.comments_key(comment.post_id)])
+    await publish_moderation(engagement.events, ModerationEventKind.DECIDED, comment, decided_by)
     return comment
+
+
+async def move_status(
+    comment: Comment, status: CommentStatus, connection: BaseDBAsyncClient
+) -> tuple[bool, int] | None:
+    """Move `comment` from the status it was read with to `status`, with its thread's
+    visibility, `comment_count` and holds; None when another decision moved it first.
+
+    Returns whether it is public now and how many public comments the post gained. Call
+    in a transaction with the post row locked.
+    """
+    # Only the decision that actually moves the row from the status read counts.
+    moved = (
+        await Comment.filter(id=comment.id, status=comment.status)
+        .using_db(connection)
+        .update(status=status)
+    )
+    if not moved:
+        return None
+    # Replies below are hidden or shown with it.
+    public, delta = await threads.refresh_subtree(comment.id)
+    if delta:
+        await (
+            Post.filter(id=comment.post_id)
+            .using_db(connection)
+            .update(comment_count=F("comment_count") + delta)
+        )
+    await holds.follow_status(comment.id, status, connection)
+    return public, delta
 
 
 async def announce(comment: Comment, events: Broker, views: ViewBuffer, *, counted: bool) -> None:
@@ -208,37 +267,6 @@ async def announce(comment: Comment, events: Broker, views: ViewBuffer, *, count
     await events.publish(comment_channel(comment.post_id), comment_message(comment))
     if counted:
         await publish_stats(events, await stats_of(comment.post_id, views))
-
-
-def comment_message(comment: Comment) -> dict[str, Any]:
-    """What subscribers receive: the comment's public fields (never its client key)."""
-    return {
-        "id": comment.id,
-        "post_id": comment.post_id,
-        "parent_id": comment.parent_id,
-        "depth": comment.depth,
-        "author": comment.author,
-        "body": comment.body,
-        "html": comment.html,
-        "status": comment.status.value,
-        "is_public": comment.is_public,
-        "created_at": comment.created_at.isoformat(),
-    }
-
-
-def _published(message: dict[str, Any]) -> CommentRecord:
-    """A comment as an event carried it: the attributes `Comment.from_model` reads."""
-    return CommentRecord(
-        id=int(message["id"]),
-        post_id=int(message["post_id"]),
-        parent_id=message["parent_id"],
-        depth=int(message["depth"]),
-        author=message["author"],
-        body=message["body"],
-        html=message["html"],
-        status=CommentStatus(message["status"]),
-        created_at=datetime.fromisoformat(message["created_at"]),
-    )
 
 
 async def watch_comments(
@@ -252,7 +280,7 @@ async def watch_comments(
         await require_visible_post(viewer, post_id)
         still_visible = VisibilityWatch(viewer, post_id)
         async for message in subscription:
-            comment = _published(message)
+            comment = published_comment(message)
             if viewer.is_editor or message.get("is_public"):
                 await still_visible.check()
                 yield comment

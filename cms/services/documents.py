@@ -28,7 +28,7 @@ class Registered:
 async def register(documents: Iterable[tuple[str, str]]) -> list[Registered]:
     """Register (name, text) pairs in one transaction; registering again changes nothing."""
     results: list[Registered] = []
-    async with in_transaction():
+    async with in_transaction("default"):
         for name, text in documents:
             digest = document_hash(text)
             _, created = await TrustedDocument.get_or_create(

@@ -41,7 +41,9 @@ class Broker(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def publish(self, channel: str, message: Message) -> None: ...
+    async def publish(self, channel: str, message: Message) -> int:
+        """Send `message`; how many processes' subscriptions received it."""
+        ...
 
     def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[Subscription]: ...
 
@@ -85,15 +87,19 @@ class LocalBroker:
     async def stop(self) -> None:
         pass
 
-    async def publish(self, channel: str, message: Message) -> None:
-        self.deliver(channel, message)
+    async def publish(self, channel: str, message: Message) -> int:
+        """1 when this process subscribes to `channel`, else 0."""
+        return 1 if self.deliver(channel, message) else 0
 
     def subscriber_count(self, channel: str) -> int:
         return len(self._subscribers.get(channel, ()))
 
-    def deliver(self, channel: str, message: Message) -> None:
-        for subscription in tuple(self._subscribers.get(channel, ())):
+    def deliver(self, channel: str, message: Message) -> int:
+        """Hand `message` to this process's subscribers of `channel`; how many there are."""
+        subscriptions = tuple(self._subscribers.get(channel, ()))
+        for subscription in subscriptions:
             subscription.deliver(message)
+        return len(subscriptions)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
@@ -155,12 +161,18 @@ class RedisBroker:
                 await self._reader
             self._reader = None
 
-    async def publish(self, channel: str, message: Message) -> None:
+    async def publish(self, channel: str, message: Message) -> int:
+        """How many processes' readers Redis handed it to (this one's included), or 1/0
+        for this process alone while Redis is unavailable."""
         data = json.dumps(message)
         try:
-            await self._guard.call(lambda: self._redis.publish(f"{self._prefix}{channel}", data))
+            return int(
+                await self._guard.call(
+                    lambda: self._redis.publish(f"{self._prefix}{channel}", data)
+                )
+            )
         except RedisUnavailable:
-            self._local.deliver(channel, message)
+            return 1 if self._local.deliver(channel, message) else 0
 
     def subscribe(self, channel: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
         return self._local.subscribe(channel)

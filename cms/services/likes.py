@@ -1,4 +1,8 @@
-"""Likes: idempotent per visitor, counted by an atomic update in the same transaction."""
+"""Likes: idempotent per visitor, counted by an atomic update in the same transaction.
+
+The same transaction adds the like to the post's bucket of the day (`services/activity`);
+an unlike takes it back from the day the like was given.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from tortoise import timezone
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from cms.models import Like, Post
+from cms.models import Post
 from cms.principal import Viewer
+from cms.services import activity
 from cms.services.engagement import Engagement, clean_visitor_id
+from cms.services.read_statements import timestamp
 from cms.services.stats import PostStats, publish_stats, stats_of
 from cms.services.visibility import require_visible_post
 
@@ -17,6 +23,7 @@ _INSERT_LIKE = (
     'INSERT INTO "like" (post_id, visitor_id, created_at) VALUES ({}, {}, {}) '
     "ON CONFLICT (post_id, visitor_id) DO NOTHING RETURNING id"
 )
+_DELETE_LIKE = 'DELETE FROM "like" WHERE post_id = {} AND visitor_id = {} RETURNING created_at'
 
 
 async def like_post(
@@ -30,17 +37,24 @@ async def like_post(
     visitor_id = clean_visitor_id(visitor_id)
     await engagement.rate_limits.hit("like", client_ip)
     await require_visible_post(viewer, post_id)
-    async with in_transaction() as connection:
+    async with in_transaction("default") as connection:
         dialect = connection.capabilities.dialect
         marks = ("$1", "$2", "$3") if dialect == "postgres" else ("?", "?", "?")
+        now = timezone.now()
         inserted = await connection.execute_query_dict(
-            _INSERT_LIKE.format(*marks), [post_id, visitor_id, timezone.now()]
+            _INSERT_LIKE.format(*marks), [post_id, visitor_id, now]
         )
         if inserted:
             await (
                 Post.filter(id=post_id).using_db(connection).update(like_count=F("like_count") + 1)
             )
-    stats = await stats_of(post_id, engagement.views, liked=True)
+            await activity.record_activity(
+                post_id,
+                activity.utc_day(now),
+                likes=1,
+                window_days=engagement.limits.trending_window_days,
+            )
+    stats = await stats_of(post_id, engagement.views, visitor_id, liked=True)
     if inserted:
         await publish_stats(engagement.events, stats, liked_by=visitor_id)
     return stats
@@ -53,17 +67,25 @@ async def unlike_post(
     visitor_id = clean_visitor_id(visitor_id)
     await engagement.rate_limits.hit("like", client_ip)
     await require_visible_post(viewer, post_id)
-    async with in_transaction() as connection:
-        removed = (
-            await Like.filter(post_id=post_id, visitor_id=visitor_id).using_db(connection).delete()
+    async with in_transaction("default") as connection:
+        marks = ("$1", "$2") if connection.capabilities.dialect == "postgres" else ("?", "?")
+        deleted = await connection.execute_query_dict(
+            _DELETE_LIKE.format(*marks), [post_id, visitor_id]
         )
+        removed = len(deleted)
         if removed:
             await (
                 Post.filter(id=post_id)
                 .using_db(connection)
                 .update(like_count=F("like_count") - removed)
             )
-    stats = await stats_of(post_id, engagement.views, liked=False)
+            for row in deleted:
+                await activity.take_back_like(
+                    post_id,
+                    timestamp(row["created_at"]),
+                    engagement.limits.trending_window_days,
+                )
+    stats = await stats_of(post_id, engagement.views, visitor_id, liked=False)
     if removed:
         await publish_stats(engagement.events, stats, liked_by=visitor_id)
     return stats

@@ -12,13 +12,15 @@ from typing import cast
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from cms.enums import CommentStatus
+from cms.enums import CommentStatus, ModerationEventKind, WebhookEventType
 from cms.errors import NotFound
 from cms.models import Comment, Post
 from cms.principal import Viewer
+from cms.services import cache_purge, outbox
 from cms.services.access import require_editor
 from cms.services.comments import set_comment_status
 from cms.services.engagement import Engagement
+from cms.services.moderation_events import publish_moderation
 from cms.services.stats import publish_stats, stats_of
 
 
@@ -26,8 +28,8 @@ async def moderate_comment(
     viewer: Viewer, comment_id: int, status: CommentStatus, engagement: Engagement
 ) -> Comment:
     """Set the comment's status (an editor's decision); see `comments.set_comment_status`."""
-    require_editor(viewer)
-    return await set_comment_status(comment_id, status, engagement=engagement)
+    editor = require_editor(viewer)
+    return await set_comment_status(comment_id, status, engagement=engagement, decided_by=editor)
 
 
 async def _thread_ids(comment_id: int) -> list[int]:
@@ -42,8 +44,8 @@ async def _thread_ids(comment_id: int) -> list[int]:
 
 async def delete_comment(viewer: Viewer, comment_id: int, engagement: Engagement) -> None:
     """Delete the comment and its replies; the count drops by the approved ones removed."""
-    require_editor(viewer)
-    async with in_transaction():
+    editor = require_editor(viewer)
+    async with in_transaction("default"):
         comment = await Comment.filter(id=comment_id).first()
         if comment is None:
             raise NotFound("No comment has this id: it may have been deleted.")
@@ -51,11 +53,14 @@ async def delete_comment(viewer: Viewer, comment_id: int, engagement: Engagement
         # approved rows counted here are the ones deleted.
         await Post.filter(id=comment.post_id).select_for_update().first()
         ids = await _thread_ids(comment.id)
+        await outbox.comment_event(WebhookEventType.COMMENT_DELETED, comment)
         approved = await Comment.filter(id__in=ids, is_public=True).count()
         await Comment.filter(id__in=ids).delete()
         if approved:
             await Post.filter(id=comment.post_id).update(
                 comment_count=F("comment_count") - approved
             )
+    await publish_moderation(engagement.events, ModerationEventKind.DELETED, comment, editor)
     if approved:
         await publish_stats(engagement.events, await stats_of(comment.post_id, engagement.views))
+        await cache_purge.purge(engagement.events, [cache_purge.comments_key(comment.post_id)])

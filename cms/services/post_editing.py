@@ -15,16 +15,20 @@ from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from cms.enums import PostStatus, RevisionAction
+from cms.enums import PostStatus, RevisionAction, WebhookEventType
 from cms.errors import Conflict, InvalidInput, NotFound
 from cms.models import Post, Section, Story, Tag
 from cms.principal import Viewer
-from cms.services import revisions, validation
+from cms.services import outbox, post_events, revisions, validation
 from cms.services.access import require_admin, require_editor
+from cms.services.events import Broker
 from cms.services.rendering import section_html
 from cms.services.search import search_text_of
 from cms.services.stories import stories_by_post_ids
+from cms.services.visibility import effective_status
 
+# What the public sees (a SCHEDULED post once its time comes): leaving it is post.unpublished.
+LIVE = (PostStatus.PUBLISHED, PostStatus.SCHEDULED)
 # The fields a post revision keeps, in the order they are compared.
 REVISED_FIELDS = ("title", "slug", "excerpt", "tags")
 
@@ -104,9 +108,16 @@ async def refresh_post(post_id: int) -> None:
     stories = (await stories_by_post_ids([post_id])).get(post_id, [])
     text = search_text_of(((s.heading, s.body) for s in sections), (s.quote for s in stories))
     await Post.filter(id=post_id).update(search_text=text, updated_at=timezone.now())
+    await outbox.post_event(WebhookEventType.POST_UPDATED, post_id)
 
 
-async def create_post(viewer: Viewer, draft: PostDraft, *, heading_only: bool = False) -> Post:
+async def create_post(
+    viewer: Viewer,
+    draft: PostDraft,
+    *,
+    heading_only: bool = False,
+    events: Broker | None = None,
+) -> Post:
     """A new DRAFT post with its sections; CONFLICT when the slug is taken.
 
     `heading_only` allows headed sections without a body (see `valid_section`).
@@ -134,7 +145,7 @@ async def create_post(viewer: Viewer, draft: PostDraft, *, heading_only: bool = 
     await ensure_slug_free(slug)
     now = timezone.now()
     try:
-        async with in_transaction():
+        async with in_transaction("default"):
             post = await Post.create(
                 slug=slug,
                 title=title,
@@ -155,6 +166,7 @@ async def create_post(viewer: Viewer, draft: PostDraft, *, heading_only: bool = 
             await set_tags(post, tags)
     except IntegrityError:
         raise slug_taken(slug) from None
+    await post_events.announce(events, post.id)
     return post
 
 
@@ -173,7 +185,9 @@ def _valid_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     return valid
 
 
-async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) -> Post:
+async def update_post(
+    viewer: Viewer, post_id: int, changes: Mapping[str, Any], *, events: Broker | None = None
+) -> Post:
     """Change the given fields (title, slug, excerpt, tags), keeping a revision of the old ones.
 
     A draft whose slug was made from its title follows a new title; a post that has
@@ -182,7 +196,7 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
     editor = require_editor(viewer)
     valid = _valid_changes(changes)
     try:
-        async with in_transaction():
+        async with in_transaction("default"):
             post = await post_for_edit(post_id, lock=True)
             current: dict[str, Any] = {
                 "title": post.title,
@@ -212,21 +226,26 @@ async def update_post(viewer: Viewer, post_id: int, changes: Mapping[str, Any]) 
             await post.save()
             if "tags" in changed:
                 await set_tags(post, changed["tags"])
+            await outbox.post_event(WebhookEventType.POST_UPDATED, post)
     except IntegrityError:
         raise slug_taken(str(valid.get("slug"))) from None
+    await post_events.announce(events, post.id)
     return post
 
 
-async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None) -> Post:
+async def publish_post(
+    viewer: Viewer, post_id: int, at: datetime | None = None, *, events: Broker | None = None
+) -> Post:
     """PUBLISHED now (or at a past `at`), or SCHEDULED for a future `at`.
 
-    A scheduled post reads as PUBLISHED once `at` passes, with no job involved.
+    A scheduled post reads as PUBLISHED once `at` passes; moments later the runtime stores
+    it as such and sends its events (`services/scheduled_posts.py`).
     Publishing a live or archived post again without `at` keeps its original date.
     """
     editor = require_editor(viewer)
     now = timezone.now()
     when = validation.utc_time(at, "at") if at is not None else None
-    async with in_transaction():
+    async with in_transaction("default"):
         post = await post_for_edit(post_id, lock=True)
         if when is None:
             was_out = post.status in (PostStatus.PUBLISHED, PostStatus.ARCHIVED)
@@ -234,11 +253,19 @@ async def publish_post(viewer: Viewer, post_id: int, at: datetime | None = None)
             when = previous if was_out and previous is not None and previous <= now else now
         status = PostStatus.SCHEDULED if when > now else PostStatus.PUBLISHED
         await _record_status(post, editor, status, when)
+        moved = (post.status, post.published_at) != (status, when)
+        was_public = effective_status(post, now) == PostStatus.PUBLISHED
         post.status = status
         post.published_at = when
         post.feed_at = when
         post.was_published = True
         await post.save()
+        if moved and status == PostStatus.PUBLISHED:
+            await outbox.post_event(WebhookEventType.POST_PUBLISHED, post)
+        elif moved and was_public:  # scheduled again for later: off the site until then
+            await outbox.post_event(WebhookEventType.POST_UNPUBLISHED, post)
+        # A scheduled post's post.published comes when it goes live (`scheduled_posts`).
+    await post_events.announce(events, post.id, published=status == PostStatus.PUBLISHED)
     return post
 
 
@@ -257,35 +284,44 @@ async def _record_status(
         )
 
 
-async def unpublish_post(viewer: Viewer, post_id: int) -> Post:
+async def unpublish_post(viewer: Viewer, post_id: int, *, events: Broker | None = None) -> Post:
     """Back to DRAFT: hidden from the public, its publication date cleared."""
     editor = require_editor(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         post = await post_for_edit(post_id, lock=True)
         await _record_status(post, editor, PostStatus.DRAFT, None)
+        was_live = post.status in LIVE
         post.status = PostStatus.DRAFT
         post.published_at = None
         post.feed_at = post.created_at
         await post.save()
+        if was_live:
+            await outbox.post_event(WebhookEventType.POST_UNPUBLISHED, post)
+    await post_events.announce(events, post.id)
     return post
 
 
-async def archive_post(viewer: Viewer, post_id: int) -> Post:
+async def archive_post(viewer: Viewer, post_id: int, *, events: Broker | None = None) -> Post:
     """ARCHIVED: hidden from the public but kept, with its publication date, for editors."""
     editor = require_editor(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         post = await post_for_edit(post_id, lock=True)
         await _record_status(post, editor, PostStatus.ARCHIVED, post.published_at)
+        was_live = post.status in LIVE
         post.status = PostStatus.ARCHIVED
         await post.save()
+        if was_live:
+            await outbox.post_event(WebhookEventType.POST_UNPUBLISHED, post)
+    await post_events.announce(events, post.id)
     return post
 
 
 async def delete_post(viewer: Viewer, post_id: int) -> None:
     """Delete the post with its sections, stories, comments, likes and revisions (admins)."""
     require_admin(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         post = await post_for_edit(post_id, lock=True)
+        await outbox.post_event(WebhookEventType.POST_DELETED, post)
         await Story.filter(post_id=post.id).delete()
         await post.tags.clear()
         await post.delete()

@@ -30,6 +30,8 @@ SORT_KEYS = {
     PostOrder.OLDEST: SortKey(("feed_at", "id"), descending=False, kinds=(datetime, int)),
     PostOrder.MOST_LIKED: SortKey(("like_count", "id"), descending=True, kinds=(int, int)),
     PostOrder.MOST_VIEWED: SortKey(("view_count", "id"), descending=True, kinds=(int, int)),
+    # `services/activity.py` keeps the score of the last days on the row.
+    PostOrder.TRENDING: SortKey(("trending_score", "id"), descending=True, kinds=(int, int)),
 }
 # The index each public feed order walks, stopping after one page.
 _FEED_INDEXES = {
@@ -37,6 +39,7 @@ _FEED_INDEXES = {
     PostOrder.OLDEST: "post_live_feed_idx",
     PostOrder.MOST_LIKED: "post_likes_idx",
     PostOrder.MOST_VIEWED: "post_views_idx",
+    PostOrder.TRENDING: "post_trending_idx",
 }
 
 

@@ -19,9 +19,16 @@ from cms.errors import RateLimited
 from cms.services.redis_guard import RedisGuard, RedisUnavailable
 from cms.settings import Limits
 
-Action = Literal["comment", "like", "view"]
+Action = Literal["comment", "like", "view", "report", "reaction", "vote"]
 
-_WHAT = {"comment": "comments", "like": "likes", "view": "views"}
+_WHAT = {
+    "comment": "comments",
+    "like": "likes",
+    "view": "views",
+    "report": "reports",
+    "reaction": "reactions",
+    "vote": "votes",
+}
 
 
 class RateLimits:
@@ -38,6 +45,9 @@ class RateLimits:
             "comment": parse(limits.comment_rate),
             "like": parse(limits.like_rate),
             "view": parse(limits.view_rate),
+            "report": parse(limits.report_rate),
+            "reaction": parse(limits.reaction_rate),
+            "vote": parse(limits.vote_rate),
         }
         self._local = MovingWindowRateLimiter(MemoryStorage())
         self._shared: MovingWindowRateLimiter | None = None

@@ -14,14 +14,15 @@ statement text serves any number of ids and stays prepared.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.connection import get_connection
+
+from cms.db.read_routing import PRIMARY, read_connection
 
 # Repeated to the letter from migration 0004: SQLite matches a partial index by its text.
 LIVE = "status IN ('PUBLISHED', 'SCHEDULED')"
@@ -71,27 +72,56 @@ def _sqlite_index(match: re.Match[str]) -> str:
     return "NOT INDEXED" if name == "primary_key" else f"INDEXED BY {name}"
 
 
-def _bound(value: Any, sqlite: bool) -> Any:
+def bound(value: Any, sqlite: bool) -> Any:
+    """A parameter as the dialect's driver takes it."""
     if isinstance(value, Ids):
-        return json.dumps(value.values) if sqlite else list(value.values)
+        return f"[{','.join(map(str, value.values))}]" if sqlite else list(value.values)
     if sqlite and isinstance(value, datetime):
         return str(value)  # the format Tortoise stores, so text comparison orders correctly
+    if sqlite and isinstance(value, date):
+        return value.isoformat()  # a DateField as Tortoise stores it
     return value
 
 
 async def fetch(statement: Statement, *params: Any) -> Sequence[Sequence[Any]]:
-    """The rows of a statement on the current connection (a transaction's, inside one)."""
-    connection = get_connection("default")
+    """The rows of a statement on the request's read connection (a replica for anonymous
+    queries, else the primary; a transaction's connection inside one)."""
+    connection = read_connection()
     dialect = connection.capabilities.dialect
     sqlite = dialect == "sqlite"
-    values = [_bound(value, sqlite) for value in params]
-    _, rows = await connection.execute_query(statement.text(dialect), values)
+    values = [bound(value, sqlite) for value in params]
+    text = statement.text(dialect)
+    # SQLite outside a transaction: a read-only connection in this thread (see
+    # cms/db/backends/inline_reads.py); a transaction's wrapper has no such reader.
+    read_inline = getattr(connection, "read_inline", None) if sqlite else None
+    if read_inline is not None:
+        rows = read_inline(text, values)
+        if rows is not None:
+            return rows  # type: ignore[no-any-return]
+    _, rows = await connection.execute_query(text, values)
     return rows  # type: ignore[return-value]
+
+
+async def write(statement: Statement, *params: Any) -> list[tuple[Any, ...]]:
+    """A write on the primary (a transaction's connection inside one), with the rows its
+    RETURNING clause gives (Tortoise's `execute_query` drops them on PostgreSQL)."""
+    connection = get_connection(PRIMARY)
+    sqlite = connection.capabilities.dialect == "sqlite"
+    values = [bound(value, sqlite) for value in params]
+    rows = await connection.execute_query_dict(
+        statement.text(connection.capabilities.dialect), values
+    )
+    return [tuple(row.values()) for row in rows]
 
 
 def timestamp(value: Any) -> datetime:
     """A stored timestamp: text on SQLite, already a datetime on PostgreSQL."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def day_of(value: Any) -> date:
+    """A stored date: text on SQLite, already a date on PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def optional_timestamp(value: Any) -> datetime | None:

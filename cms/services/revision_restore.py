@@ -19,24 +19,29 @@ from cms.enums import RevisionAction, StoryKind
 from cms.errors import NotFound
 from cms.models import Post, Revision, Section, Story
 from cms.principal import Viewer
-from cms.services import post_editing, revisions, snapshots
+from cms.services import post_editing, post_events, revisions, snapshots
 from cms.services.access import require_editor
+from cms.services.events import Broker
 from cms.services.rendering import section_html
 
 _RESTORED_FIELDS = ("title", "slug", "excerpt", "tags")
 
 
-async def restore_revision(viewer: Viewer, revision_id: int) -> Post:
+async def restore_revision(
+    viewer: Viewer, revision_id: int, *, events: Broker | None = None
+) -> Post:
     """Bring back the post as it was before the revision's change; returns it as it now is."""
     editor = require_editor(viewer)
     revision = await Revision.get_or_none(id=revision_id)
     if revision is None:
         raise NotFound("No revision has this id: its post may have been deleted.")
     if revision.snapshot is None:
-        return await _restore_fields(viewer, revision)
+        restored = await _restore_fields(viewer, revision)
+        await post_events.announce(events, restored.id)
+        return restored
     target: dict[str, Any] = revision.snapshot
     try:
-        async with in_transaction():
+        async with in_transaction("default"):
             post = await post_editing.post_for_edit(revision.post_id, lock=True)
             now = await snapshots.take(post.id)
             if snapshots.content(now) == snapshots.content(target):
@@ -49,6 +54,7 @@ async def restore_revision(viewer: Viewer, revision_id: int) -> Post:
             await post_editing.refresh_post(post.id)
     except IntegrityError:
         raise post_editing.slug_taken(str(target["slug"])) from None
+    await post_events.announce(events, post.id)
     return await post_editing.post_for_edit(post.id)
 
 

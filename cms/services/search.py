@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tortoise.connection import get_connection
-
+from cms.db.read_routing import read_connection
 from cms.errors import InvalidInput
 
 MAX_MATCHES = 1000
@@ -60,7 +59,7 @@ def check_search(text: str) -> None:
 async def ranked_post_ids(text: str) -> list[tuple[int, float]]:
     """Ids of posts matching `text`, best first, with their rank (at most 1,000)."""
     check_search(text)
-    connection = get_connection("default")
+    connection = read_connection()
     text = text.replace("\x00", " ")  # PostgreSQL refuses NUL in text; it is no word
     if connection.capabilities.dialect == "postgres":
         if not _WORD.search(text):

@@ -17,8 +17,9 @@ from cms.enums import RevisionAction
 from cms.errors import InvalidInput, NotFound
 from cms.models import Post, Section
 from cms.principal import Viewer
-from cms.services import revisions, snapshots, validation
+from cms.services import post_events, revisions, snapshots, validation
 from cms.services.access import require_editor
+from cms.services.events import Broker
 from cms.services.post_editing import (
     SectionDraft,
     post_for_edit,
@@ -68,11 +69,12 @@ async def add_section(
     position: int | None = None,
     *,
     heading_only: bool = False,
+    events: Broker | None = None,
 ) -> Section:
     """A new section at `position` (default: the end); later ones move down by one."""
     editor = require_editor(viewer)
     draft = valid_section(draft, heading_only=heading_only)
-    async with in_transaction():
+    async with in_transaction("default"):
         await post_for_edit(post_id, lock=True)
         before = await snapshots.take(post_id)
         ordered = await _ordered(post_id)
@@ -96,11 +98,17 @@ async def add_section(
         await revisions.record(
             post_id, section.id, editor, {}, action=RevisionAction.SECTION_ADDED, snapshot=before
         )
+    await post_events.announce(events, post_id)
     return section
 
 
 async def update_section(
-    viewer: Viewer, section_id: int, changes: Mapping[str, Any], *, heading_only: bool = False
+    viewer: Viewer,
+    section_id: int,
+    changes: Mapping[str, Any],
+    *,
+    heading_only: bool = False,
+    events: Broker | None = None,
 ) -> Section:
     """Change heading and/or body (a null heading makes it the lead), keeping a revision.
 
@@ -117,7 +125,7 @@ async def update_section(
             valid["body"] = ""
         else:
             valid["body"] = validation.required_text(changes["body"], "body", validation.MAX_BODY)
-    async with in_transaction():
+    async with in_transaction("default"):
         section = await section_for_edit(section_id)
         await post_for_edit(section.post_id, lock=True)
         section = await section_for_edit(section_id)
@@ -132,13 +140,16 @@ async def update_section(
         section.html, section.block_starts = rendered["html"], rendered["block_starts"]
         await section.save()
         await refresh_post(section.post_id)
+    await post_events.announce(events, section.post_id)
     return section
 
 
-async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
+async def move_section(
+    viewer: Viewer, section_id: int, position: int, *, events: Broker | None = None
+) -> Post:
     """Move a section to `position` (0-based); the others close up around it."""
     editor = require_editor(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         section = await section_for_edit(section_id)
         post = await post_for_edit(section.post_id, lock=True)
         ordered = await _ordered(post.id)
@@ -164,13 +175,14 @@ async def move_section(viewer: Viewer, section_id: int, position: int) -> Post:
         ordered.insert(position, moving)
         await _place(post.id, ordered)
         await refresh_post(post.id)
+    await post_events.announce(events, post.id)
     return await post_for_edit(post.id)
 
 
-async def delete_section(viewer: Viewer, section_id: int) -> int:
+async def delete_section(viewer: Viewer, section_id: int, *, events: Broker | None = None) -> int:
     """Delete a section; its stories stay in the post without a section. Returns the post id."""
     editor = require_editor(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         section = await section_for_edit(section_id)
         post_id = section.post_id
         await post_for_edit(post_id, lock=True)
@@ -185,4 +197,5 @@ async def delete_section(viewer: Viewer, section_id: int) -> int:
         await section.delete()
         await _place(post_id, await _ordered(post_id))
         await refresh_post(post_id)
+    await post_events.announce(events, post_id)
     return post_id

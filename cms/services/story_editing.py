@@ -16,8 +16,9 @@ from cms.enums import RevisionAction, StoryKind
 from cms.errors import InvalidInput, NotFound
 from cms.models import Section, Story
 from cms.principal import Viewer
-from cms.services import revisions, snapshots, validation
+from cms.services import post_events, revisions, snapshots, validation
 from cms.services.access import require_editor
+from cms.services.events import Broker
 from cms.services.post_editing import post_for_edit, refresh_post
 
 
@@ -81,7 +82,7 @@ async def story_for_edit(story_id: int) -> Story:
     return story
 
 
-async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
+async def add_story(viewer: Viewer, draft: StoryDraft, *, events: Broker | None = None) -> Story:
     """A story in a post, or placed in one of its sections (`section_id` implies the post)."""
     editor = require_editor(viewer)
     valid = valid_story_fields(
@@ -96,7 +97,7 @@ async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
     if draft.post_id is None and draft.section_id is None:
         raise InvalidInput("Pass `postId`, `sectionId` or both to place the story.", field="postId")
     _check_position(draft.position)
-    async with in_transaction():
+    async with in_transaction("default"):
         section = None
         if draft.section_id is not None:
             section = await Section.get_or_none(id=draft.section_id)
@@ -122,6 +123,7 @@ async def add_story(viewer: Viewer, draft: StoryDraft) -> Story:
             action=RevisionAction.STORY_ADDED,
             snapshot=before,
         )
+    await post_events.announce(events, post.id)
     return story
 
 
@@ -152,12 +154,14 @@ async def _placement(story: Story, changes: Mapping[str, Any]) -> dict[str, Any]
     return valid
 
 
-async def update_story(viewer: Viewer, story_id: int, changes: Mapping[str, Any]) -> Story:
+async def update_story(
+    viewer: Viewer, story_id: int, changes: Mapping[str, Any], *, events: Broker | None = None
+) -> Story:
     """Change the given fields (kind, name, descriptor, lead, quote), or move the story
     with `section_id` (None: the post only) and `position`, keeping a revision."""
     editor = require_editor(viewer)
     valid = valid_story_fields(changes)
-    async with in_transaction():
+    async with in_transaction("default"):
         story = await story_for_edit(story_id)
         await post_for_edit(story.post_id, lock=True)
         story = await story_for_edit(story_id)
@@ -176,13 +180,14 @@ async def update_story(viewer: Viewer, story_id: int, changes: Mapping[str, Any]
             setattr(story, name, value)
         await story.save()
         await refresh_post(story.post_id)
+    await post_events.announce(events, story.post_id)
     return story
 
 
-async def delete_story(viewer: Viewer, story_id: int) -> None:
+async def delete_story(viewer: Viewer, story_id: int, *, events: Broker | None = None) -> None:
     """Delete a story, keeping a revision (a restore brings it back)."""
     editor = require_editor(viewer)
-    async with in_transaction():
+    async with in_transaction("default"):
         story = await story_for_edit(story_id)
         await post_for_edit(story.post_id, lock=True)
         story = await story_for_edit(story_id)
@@ -195,3 +200,4 @@ async def delete_story(viewer: Viewer, story_id: int) -> None:
         )
         await story.delete()
         await refresh_post(story.post_id)
+    await post_events.announce(events, story.post_id)

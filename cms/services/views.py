@@ -2,8 +2,10 @@
 
 A view costs no database write: it is de-duplicated and counted in a buffer (this
 process's memory, or Redis so instances share it) and a background task owned by
-the runtime adds the buffered counts to `post.view_count` in one transaction. Until
-then, `pending()` is what a reader adds to the stored count. While Redis is
+the runtime adds the buffered counts to `post.view_count` and to the post's bucket of
+the day (`services/activity.py`) in one transaction. Until then, `pending()` is what a
+reader adds to the stored count. Views from crawlers (`services/bots.py`) are counted
+apart: only in the bucket's `bot_views`, never in `view_count`. While Redis is
 unavailable the Redis buffer counts in this process's memory and flushes that, so
 views are still counted (de-duplicated per instance only) and reads still answer.
 """
@@ -23,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from cms.models import Post
 from cms.principal import Viewer
+from cms.services import activity, bots
 from cms.services.engagement import Engagement, clean_visitor_id
 from cms.services.redis_guard import RedisGuard, RedisUnavailable
 from cms.services.stats import PostStats, publish_stats, stats_of
@@ -34,8 +37,9 @@ ABANDONED_AFTER_S = 600
 
 
 class ViewBuffer(Protocol):
-    async def record(self, post_id: int, visitor_key: str) -> bool:
-        """Count a view unless this visitor was counted for this post within the window."""
+    async def record(self, post_id: int, visitor_key: str, *, bot: bool = False) -> bool:
+        """Count a view unless this visitor was counted for this post within the window
+        (a bot's view apart from people's)."""
         ...
 
     async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
@@ -43,38 +47,53 @@ class ViewBuffer(Protocol):
         ...
 
     async def flush(self) -> int:
-        """Add buffered views to the database; the number of views written."""
+        """Add buffered views to the database; the number of views written (bots' too)."""
         ...
 
 
-async def write_views(counts: Mapping[int, int]) -> None:
-    """One transaction: `view_count = view_count + n` for each post (deleted posts ignored)."""
-    if not counts:
+async def write_views(
+    counts: Mapping[int, int],
+    bot_counts: Mapping[int, int] | None = None,
+    *,
+    trending_days: int = activity.DEFAULT_WINDOW_DAYS,
+) -> None:
+    """One transaction: `view_count = view_count + n` for each post, and every post's
+    bucket of today (bots there only), its trending score refreshed; deleted posts ignored."""
+    bot_counts = bot_counts or {}
+    if not counts and not bot_counts:
         return
-    async with in_transaction():
+    async with in_transaction("default"):
         for post_id, n in sorted(counts.items()):
             await Post.filter(id=post_id).update(view_count=F("view_count") + n)
+        await activity.record_views(counts, bot_counts, activity.utc_day(), trending_days)
 
 
 class MemoryViewBuffer:
     """For one process: views of its own requests, lost only if the process is killed."""
 
-    def __init__(self, window_s: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        window_s: int,
+        clock: Callable[[], float] = time.monotonic,
+        trending_days: int = activity.DEFAULT_WINDOW_DAYS,
+    ) -> None:
         self._window_s = window_s
         self._clock = clock
+        self._trending_days = trending_days
         self._seen: dict[tuple[int, str], float] = {}
         self._pending: Counter[int] = Counter()
         self._flushing: Counter[int] = Counter()
+        self._bots: Counter[int] = Counter()
         self._next_prune = 0.0
 
-    async def record(self, post_id: int, visitor_key: str) -> bool:
+    async def record(self, post_id: int, visitor_key: str, *, bot: bool = False) -> bool:
         now = self._clock()
         self._prune(now)
-        key = (post_id, visitor_key)
+        key = (post_id, f"bot:{visitor_key}" if bot else visitor_key)
         if self._seen.get(key, 0.0) > now:
             return False
         self._seen[key] = now + self._window_s
-        self._pending[post_id] += 1
+        (self._bots if bot else self._pending)[post_id] += 1
         return True
 
     async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
@@ -86,20 +105,22 @@ class MemoryViewBuffer:
         return counts
 
     async def flush(self) -> int:
-        if not self._pending:
+        if not self._pending and not self._bots:
             return 0
         # Still counted by pending() until the transaction commits.
         batch, self._pending = self._pending, Counter()
+        bot_batch, self._bots = self._bots, Counter()
         self._flushing.update(batch)
         try:
-            await write_views(batch)
+            await write_views(batch, bot_batch, trending_days=self._trending_days)
         except BaseException:
             self._pending.update(batch)
+            self._bots.update(bot_batch)
             raise
         finally:
             self._flushing.subtract(batch)
             self._flushing = +self._flushing
-        return sum(batch.values())
+        return sum(batch.values()) + sum(bot_batch.values())
 
     def _prune(self, now: float) -> None:
         if now < self._next_prune:
@@ -130,6 +151,14 @@ return totals
 """
 
 
+# Bots' views are fields `bot:<post id>` of the same hash, so one flush writes both.
+_BOT = "bot:"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 class RedisViewBuffer:
     """Shared by every instance on one Redis: de-duplication and counts survive restarts.
 
@@ -138,11 +167,17 @@ class RedisViewBuffer:
     """
 
     def __init__(
-        self, redis: Redis, prefix: str, window_s: int, guard: RedisGuard | None = None
+        self,
+        redis: Redis,
+        prefix: str,
+        window_s: int,
+        guard: RedisGuard | None = None,
+        trending_days: int = activity.DEFAULT_WINDOW_DAYS,
     ) -> None:
         self._redis = redis
         self._guard = guard or RedisGuard()
-        self._local = MemoryViewBuffer(window_s)
+        self._trending_days = trending_days
+        self._local = MemoryViewBuffer(window_s, trending_days=trending_days)
         self._window_s = window_s
         self._prefix = f"{prefix}views:"
         self._pending_key = f"{self._prefix}pending"
@@ -150,18 +185,19 @@ class RedisViewBuffer:
         self._start_flush = redis.register_script(_START_FLUSH)
         self._pending_script = redis.register_script(_PENDING)
 
-    async def record(self, post_id: int, visitor_key: str) -> bool:
+    async def record(self, post_id: int, visitor_key: str, *, bot: bool = False) -> bool:
         try:
-            return await self._guard.call(lambda: self._record(post_id, visitor_key))
+            return await self._guard.call(lambda: self._record(post_id, visitor_key, bot))
         except RedisUnavailable:
-            return await self._local.record(post_id, visitor_key)
+            return await self._local.record(post_id, visitor_key, bot=bot)
 
-    async def _record(self, post_id: int, visitor_key: str) -> bool:
-        seen = f"{self._prefix}seen:{post_id}:{visitor_key}"
+    async def _record(self, post_id: int, visitor_key: str, bot: bool) -> bool:
+        kind = _BOT if bot else ""
+        seen = f"{self._prefix}seen:{post_id}:{kind}{visitor_key}"
         if not await self._redis.set(seen, 1, nx=True, ex=self._window_s):
             return False
         # Should this fail, the view is counted in memory instead: seen, and counted once.
-        await self._redis.hincrby(self._pending_key, str(post_id), 1)
+        await self._redis.hincrby(self._pending_key, f"{kind}{post_id}", 1)
         return True
 
     async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
@@ -200,14 +236,18 @@ class RedisViewBuffer:
 
     async def _write_batch(self, batch_key: str) -> int:
         raw = await self._guard.call(lambda: self._redis.hgetall(batch_key))
-        batch = {int(pid): int(n) for pid, n in raw.items()}
+        fields = {_text(name): int(n) for name, n in raw.items()}
+        batch = {int(name): n for name, n in fields.items() if not name.startswith(_BOT)}
+        bot_batch = {
+            int(name.removeprefix(_BOT)): n for name, n in fields.items() if name.startswith(_BOT)
+        }
         try:
-            await write_views(batch)
+            await write_views(batch, bot_batch, trending_days=self._trending_days)
         except BaseException:
-            await self._finish(batch_key, put_back=batch)
+            await self._finish(batch_key, put_back=fields)
             raise
         await self._finish(batch_key)
-        return sum(batch.values())
+        return sum(batch.values()) + sum(bot_batch.values())
 
     async def _recover_abandoned(self) -> int:
         """Write batches whose flusher died mid-way (older than ABANDONED_AFTER_S)."""
@@ -220,11 +260,11 @@ class RedisViewBuffer:
                 written += await self._write_batch(key)
         return written
 
-    async def _finish(self, batch_key: str, put_back: Mapping[int, int] | None = None) -> None:
+    async def _finish(self, batch_key: str, put_back: Mapping[str, int] | None = None) -> None:
         async def finish() -> None:
             async with self._redis.pipeline(transaction=True) as pipe:
-                for post_id, n in (put_back or {}).items():
-                    pipe.hincrby(self._pending_key, str(post_id), n)
+                for name, n in (put_back or {}).items():
+                    pipe.hincrby(self._pending_key, name, n)
                 pipe.delete(batch_key)
                 pipe.srem(self._flushing_set, batch_key)
                 await pipe.execute()
@@ -238,18 +278,21 @@ async def record_view(
     visitor_id: str | None,
     client_ip: str,
     engagement: Engagement,
+    user_agent: str | None = None,
 ) -> PostStats:
     """Count a view of a post the viewer can see, at most once per visitor per window.
 
-    Without a visitor id the client's address stands for the visitor. Raises
+    Without a visitor id the client's address stands for the visitor. A crawler's view
+    (by `user_agent`) leaves `viewCount` as it is and counts in the day's `bot_views`. Raises
     BAD_USER_INPUT, RATE_LIMITED and NOT_FOUND like `likes.like_post`.
     """
     visitor = clean_visitor_id(visitor_id) if visitor_id is not None else None
     await engagement.rate_limits.hit("view", client_ip)
     await require_visible_post(viewer, post_id)
     key = f"v:{visitor}" if visitor else f"c:{engagement.client_key(client_ip)}"
-    counted = await engagement.views.record(post_id, key)
+    bot = bots.is_bot(user_agent)
+    counted = await engagement.views.record(post_id, key, bot=bot)
     stats = await stats_of(post_id, engagement.views, visitor)
-    if counted:
+    if counted and not bot:
         await publish_stats(engagement.events, stats)
     return stats

@@ -89,6 +89,15 @@ async def require_visible_post(viewer: Viewer, post_id: int) -> Post:
     return post
 
 
+async def require_visible_comment(viewer: Viewer, comment_id: int) -> Comment:
+    """The comment, if the viewer may see it and its post (and so react or vote)."""
+    comment = await Comment.get_or_none(id=comment_id)
+    if comment is None or not can_see_comment(viewer, comment):
+        raise NotFound("No such comment: check the `id` (it may have been removed).")
+    await require_visible_post(viewer, comment.post_id)
+    return comment
+
+
 class VisibilityWatch:
     """For a live subscription: the viewer must still be allowed to see the post.
 

@@ -11,12 +11,14 @@ import pytest
 from cms.api.context import Context
 from cms.api.ids import encode_id
 from cms.api.schema import build_schema
-from cms.enums import CommentStatus, PostStatus, Role
+from cms.enums import CommentStatus, PostStatus, Role, VoteValue
 from cms.principal import ANONYMOUS, Viewer
 from cms.runtime import Runtime
 from cms.services import moderation, post_editing, tokens
 from cms.services.comments import NewComment, add_comment, set_comment_status
 from cms.services.likes import like_post, unlike_post
+from cms.services.reactions import react_to_comment, react_to_post
+from cms.services.votes import vote_comment
 from cms.settings import Limits, Settings
 from tests.factories import make_comment, make_post
 
@@ -213,3 +215,47 @@ async def test_revoking_a_token_ends_that_editors_subscriptions(runtime: Runtime
 
     assert result.data is None
     assert [e.extensions["code"] for e in result.errors or []] == ["UNAUTHENTICATED"]
+
+
+POST_REACTIONS = """
+subscription Stats($postId: ID!, $visitorId: String) {
+  postStats(postId: $postId, visitorId: $visitorId) {
+    likeCount reactions { kind count viewerReacted }
+    comment { commentId score reactions { kind count } viewerVote }
+  }
+}
+"""
+
+
+async def test_reactions_and_votes_arrive_live_with_the_visitors_own(runtime: Runtime) -> None:
+    post = await make_post()
+    remark = await make_comment(post)
+    engagement = runtime.engagement
+    stats = await subscribe(runtime, POST_REACTIONS, post.id, visitor_id="me")
+    seen = [await next_data(stats)]
+
+    await react_to_post(ANONYMOUS, post.id, "HEART", "me", CLIENT, engagement)
+    seen.append(await next_data(stats))
+    await react_to_post(ANONYMOUS, post.id, "HEART", "someone-else", CLIENT, engagement)
+    seen.append(await next_data(stats))
+    await vote_comment(ANONYMOUS, remark.id, VoteValue.UP, "someone-else", CLIENT, engagement)
+    seen.append(await next_data(stats))
+    await react_to_comment(ANONYMOUS, remark.id, "LAUGH", "me", CLIENT, engagement)
+    seen.append(await next_data(stats))
+
+    hearts = [
+        (s["postStats"]["reactions"][1]["count"], s["postStats"]["reactions"][1]["viewerReacted"])
+        for s in seen
+    ]
+    assert hearts == [(0, False), (1, True), (2, True), (2, True), (2, True)]
+    assert [s["postStats"]["comment"] for s in seen[:3]] == [None, None, None]
+    cid = encode_id("Comment", remark.id)
+    no_reactions = [{"kind": kind, "count": 0} for kind in ("THUMBS_UP", "HEART", "INSIGHT")]
+    assert seen[3]["postStats"]["comment"] == {
+        "commentId": cid,
+        "score": 1,
+        "reactions": [*no_reactions, {"kind": "LAUGH", "count": 0}],
+        "viewerVote": None,
+    }
+    assert seen[4]["postStats"]["comment"]["reactions"][3] == {"kind": "LAUGH", "count": 1}
+    await stats.aclose()

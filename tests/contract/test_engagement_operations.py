@@ -10,7 +10,7 @@ from graphql import OperationDefinitionNode, OperationType, parse, validate
 from cms.api.ids import encode_id
 from cms.api.schema import build_schema
 from tests.conftest import graphql
-from tests.factories import make_post
+from tests.factories import make_comment, make_post
 
 OPERATIONS = Path(__file__).parents[2] / "schema" / "operations" / "engagement.graphql"
 
@@ -36,15 +36,27 @@ def test_every_operation_validates_against_the_schema() -> None:
         "CommentAdded",
         "LikePost",
         "PostStats",
+        "ReactToComment",
+        "ReactToPost",
         "RecordView",
         "UnlikePost",
+        "UnreactToComment",
+        "UnreactToPost",
+        "VoteComment",
     ]
 
 
 async def test_the_mutations_run(client: httpx.AsyncClient) -> None:
     post = await make_post()
     pid = encode_id("Post", post.id)
+    cid = encode_id("Comment", (await make_comment(post)).id)
+    reaction = {"kind": "HEART", "visitorId": "v1"}
     variables = {
+        "ReactToPost": {"postId": pid, **reaction},
+        "UnreactToPost": {"postId": pid, **reaction},
+        "ReactToComment": {"id": cid, **reaction},
+        "UnreactToComment": {"id": cid, **reaction},
+        "VoteComment": {"id": cid, "value": "UP", "visitorId": "v1"},
         "LikePost": {"postId": pid, "visitorId": "v1"},
         "UnlikePost": {"postId": pid, "visitorId": "v1"},
         "RecordView": {"postId": pid, "visitorId": "v1"},

@@ -48,7 +48,23 @@ EXAMPLES_PER_FIELD = 20
 REFUSED_EXAMPLES = 5
 # What anonymous callers may use; every other field must refuse them.
 PUBLIC = frozenset(
-    {"node", "post", "posts", "stories", "me", "likePost", "unlikePost", "recordView", "addComment"}
+    {
+        "node",
+        "post",
+        "posts",
+        "stories",
+        "me",
+        "likePost",
+        "unlikePost",
+        "recordView",
+        "addComment",
+        "reportComment",
+        "reactToPost",
+        "unreactToPost",
+        "reactToComment",
+        "unreactToComment",
+        "voteComment",
+    }
 )
 # Far fewer requests would mean that the fields were not reached (a broken schema, a
 # server that did not answer), not that they held.
@@ -77,7 +93,14 @@ LAST = ("deleteComment", "deleteStory", "deleteSection", "deletePost")
 # Values that exist on the server join the generated ones, so that generated requests
 # reach past "not found" into the services: ids and strings found once the server runs.
 KNOWN_IDS: dict[str, list[str]] = {}  # by node type
-FIXED_STRINGS = (SEED_SLUG, "visitor-1", "Ada", "Thank you, this helped.", "ketamine depression")
+FIXED_STRINGS = (
+    SEED_SLUG,
+    "visitor-1",
+    "Ada",
+    "Thank you, this helped.",
+    "ketamine depression",
+    "HEART",
+)
 KNOWN_STRINGS: list[str] = list(FIXED_STRINGS)
 
 

@@ -12,11 +12,13 @@ import pytest
 from asgi_lifespan import LifespanManager
 from tortoise.connection import get_connection
 
-from cms.api.extensions.guards import _cached_validate
+from cms.api.extensions.guards import validation_counts
 from cms.http.app import create_app
+from cms.http.graphiql import DEFAULT_QUERY
 from cms.settings import Settings
 from tests.conftest import error_codes, graphql
-from tests.factories import make_post
+from tests.factories import make_post, make_token
+from tests.seed_article import SEED_HEADINGS, SEED_SLUG, SEED_TITLE, seed_text
 
 DEEP = "{ posts { edges { node { sections { post { sections { post { sections { post { sections { post { sections { post { title } } } } } } } } } } } } } }"  # noqa: E501
 
@@ -37,6 +39,45 @@ async def test_browsers_get_graphiql_with_every_file_served_here(
         assert integrity is not None, path
         digest = base64.b64encode(hashlib.sha384(asset.content).digest()).decode()
         assert digest == integrity.group(1), path  # the browser's SRI check passes
+
+
+async def test_graphiql_subscribes_over_websocket_and_opens_on_the_demo_post(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/graphql", headers={"Accept": "text/html"})).text
+
+    # The WebSocket address is this page's, ws:// or wss://, given to GraphiQL's fetcher
+    # (whose bundle holds the graphql-ws client).
+    assert 'const protocol = parsedURL.protocol === "http:" ? "ws:" : "wss:";' in page
+    assert "const subscriptionUrl = httpUrlToWebSockeUrl(fetchURL);" in page
+    assert "subscriptionUrl,\n" in page
+    assert 'post(slug: "ketamine-therapy-can-change-your-life-work-with-a-therapist-today")' in page
+    assert "subscription DemoStats($postId: ID!)" in page
+    assert "Welcome to GraphiQL" not in page
+    assert "shouldPersistHeaders: false" in page
+    assert "shouldPersistHeaders: true" not in page
+    graphiql = (await client.get("/static/graphiql/graphiql.min.js")).text
+    assert "const GRAPHQL_TRANSPORT_WS_PROTOCOL" in graphiql
+
+
+async def test_graphiql_s_default_document_runs_against_the_demo_post(
+    client: httpx.AsyncClient,
+) -> None:
+    editor = await make_token()
+    imported = await graphql(
+        client, "mutation($t: String!) { importArticle(text: $t) { slug } }", {"t": seed_text()},
+        token=editor,
+    )  # fmt: skip
+
+    response = await client.post(
+        "/graphql", json={"query": DEFAULT_QUERY, "operationName": "DemoPost"}
+    )
+
+    assert imported["data"] == {"importArticle": {"slug": SEED_SLUG}}
+    post = response.json()["data"]["post"]
+    assert post["title"] == SEED_TITLE
+    assert [section["heading"] for section in post["sections"]] == SEED_HEADINGS
+    assert len(post["comments"]["edges"]) == 3
 
 
 async def test_queries_work_over_get_and_mutations_do_not(client: httpx.AsyncClient) -> None:
@@ -124,12 +165,12 @@ async def test_bad_documents_are_bad_user_input(client: httpx.AsyncClient) -> No
 async def test_validation_runs_once_per_distinct_document(client: httpx.AsyncClient) -> None:
     query = "{ posts(first: 3) { edges { node { slug title } } } }"
     await graphql(client, query)
-    hits = _cached_validate.cache_info().hits
+    hits, misses = validation_counts.hits, validation_counts.misses
 
     await graphql(client, query)
     await graphql(client, query)
 
-    assert _cached_validate.cache_info().hits == hits + 2
+    assert (validation_counts.hits, validation_counts.misses) == (hits + 2, misses)
 
 
 async def test_anonymous_get_answers_are_cacheable_and_revalidate(

@@ -16,8 +16,10 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from cms.api.ids import encode_id
+from cms.enums import CommentStatus, PostStatus
 from cms.models import Post
-from tests.factories import make_post
+from tests.conftest import BROWSER
+from tests.factories import make_comment, make_post, make_token
 from tests.processes import Servers, free_port
 
 pytestmark = pytest.mark.slow
@@ -99,7 +101,7 @@ async def receive(ws: ClientConnection) -> dict[str, Any]:
 
 @pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as client:
+    async with httpx.AsyncClient(timeout=5, headers={"User-Agent": BROWSER}) as client:
         yield client
 
 
@@ -153,6 +155,62 @@ async def test_a_subscriber_on_one_instance_sees_likes_and_comments_made_through
     }
 
 
+REACT = """
+mutation React($postId: ID!, $visitorId: String!) {
+  reactToPost(postId: $postId, kind: "HEART", visitorId: $visitorId) { postId }
+}
+"""
+VOTE = """
+mutation Vote($id: ID!) { voteComment(id: $id, value: DOWN, visitorId: "v2") { score } }
+"""
+REACTIONS = """
+subscription Stats($postId: ID!) {
+  postStats(postId: $postId, visitorId: "me") {
+    reactions { kind count viewerReacted } comment { commentId score }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+async def test_reactions_and_votes_made_through_one_instance_reach_the_other_live(
+    servers: Servers, http: httpx.AsyncClient
+) -> None:
+    post = await make_post()
+    remark = await make_comment(post)
+    post_id, comment_id = encode_id("Post", post.id), encode_id("Comment", remark.id)
+    listening, acting = servers.urls
+    await asyncio.gather(*(wait_until_healthy(http, url) for url in servers.urls))
+    ws_url = listening.replace("http://", "ws://") + "/graphql"
+
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+        await ws.send(json.dumps({
+            "id": "stats",
+            "type": "subscribe",
+            "payload": {"query": REACTIONS, "variables": {"postId": post_id}},
+        }))  # fmt: skip
+        await receive(ws)  # the current counts: the subscription is live
+
+        await graphql_at(http, acting, REACT, {"postId": post_id, "visitorId": "me"})
+        mine = await receive(ws)
+        await graphql_at(http, acting, REACT, {"postId": post_id, "visitorId": "v2"})
+        theirs = await receive(ws)
+        await graphql_at(http, acting, VOTE, {"id": comment_id})
+        voted = await receive(ws)
+
+    def heart(message: dict[str, Any]) -> dict[str, Any]:
+        return message["payload"]["data"]["postStats"]["reactions"][1]
+
+    assert heart(mine) == {"kind": "HEART", "count": 1, "viewerReacted": True}
+    assert heart(theirs) == {"kind": "HEART", "count": 2, "viewerReacted": True}
+    assert voted["payload"]["data"]["postStats"]["comment"] == {
+        "commentId": comment_id,
+        "score": -1,
+    }
+
+
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 async def test_views_through_either_instance_count_once_and_are_flushed_when_they_stop(
     servers: Servers, http: httpx.AsyncClient
@@ -171,3 +229,73 @@ async def test_views_through_either_instance_count_once_and_are_flushed_when_the
     assert last["recordView"]["viewCount"] == 2
     assert stored_while_running == 0
     assert (await Post.get(id=post.id)).view_count == 2
+
+
+MODERATION_EVENTS = """
+subscription { moderationEvents { kind decidedBy comment { id status } } }
+"""
+POST_PUBLISHED = "subscription { postPublished { id status } }"
+MODERATE = """
+mutation Moderate($id: ID!, $status: CommentStatus!) {
+  moderateComment(id: $id, status: $status) { status }
+}
+"""
+PUBLISH = "mutation Publish($id: ID!) { publishPost(id: $id) { status } }"
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+async def test_an_editor_on_one_instance_hears_decisions_and_publications_made_on_another(
+    servers: Servers, http: httpx.AsyncClient
+) -> None:
+    post = await make_post()
+    held = await make_comment(post, status=CommentStatus.PENDING)
+    draft = await make_post(status=PostStatus.DRAFT)
+    quiet = await make_post()
+    listening_token, acting_token = await make_token("listening"), await make_token("Bob")
+    listening, acting = servers.urls
+    await asyncio.gather(*(wait_until_healthy(http, url) for url in servers.urls))
+    ws_url = listening.replace("http://", "ws://") + "/graphql"
+    headers = {"Authorization": f"Bearer {acting_token}"}
+
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        init = {"Authorization": f"Bearer {listening_token}"}
+        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+        for op_id, query, variables in (
+            ("moderation", MODERATION_EVENTS, {}),
+            ("published", POST_PUBLISHED, {}),
+            ("stats", POST_STATS, {"postId": encode_id("Post", quiet.id)}),
+        ):
+            await ws.send(json.dumps({
+                "id": op_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables},
+            }))  # fmt: skip
+        await receive(ws)  # the quiet post's counts: the subscriptions are live
+
+        for query, variables in (
+            (MODERATE, {"id": encode_id("Comment", held.id), "status": "REJECTED"}),
+            (PUBLISH, {"id": encode_id("Post", draft.id)}),
+        ):
+            answer = await http.post(
+                f"{acting}/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            assert "errors" not in answer.json(), answer.json()
+        heard = sorted([await receive(ws), await receive(ws)], key=lambda m: m["id"])
+
+    assert [(m["id"], m["payload"]["data"]) for m in heard] == [
+        (
+            "moderation",
+            {
+                "moderationEvents": {
+                    "kind": "DECIDED",
+                    "decidedBy": "Bob",
+                    "comment": {"id": encode_id("Comment", held.id), "status": "REJECTED"},
+                }
+            },
+        ),
+        (
+            "published",
+            {"postPublished": {"id": encode_id("Post", draft.id), "status": "PUBLISHED"}},
+        ),
+    ]

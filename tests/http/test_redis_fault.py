@@ -21,6 +21,7 @@ import pytest
 
 from cms.api.ids import encode_id
 from cms.models import Like, Post
+from tests.conftest import BROWSER
 from tests.factories import make_post
 from tests.processes import Servers
 from tests.redis_server import RedisServer, free_port, running_redis_server
@@ -83,7 +84,9 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
     # A new connection per request: a kept-alive one the server closes as it is reused
     # would fail the request for reasons that have nothing to do with Redis.
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=0)
-    async with httpx.AsyncClient(timeout=20, limits=limits) as client:
+    async with httpx.AsyncClient(
+        timeout=20, limits=limits, headers={"User-Agent": BROWSER}
+    ) as client:
         yield client
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
+import pytest
 from starlette.responses import Response
 
 from cms.api.ids import encode_id
@@ -19,9 +20,12 @@ LIKE = 'mutation ($id: ID!) { likePost(postId: $id, visitorId: "v-1") { likeCoun
 RENAME = 'mutation ($id: ID!) { updatePost(id: $id, input: {title: "Renamed"}) { title } }'
 
 
-def production(settings: Settings, ttl_s: float = 5.0) -> Settings:
-    """The test settings as a deployment runs them: no debug, the cache on."""
-    return dataclasses.replace(settings, debug=False, response_cache_ttl_s=ttl_s)
+def production(settings: Settings, ttl_s: float = 5.0, stale_s: int = 0) -> Settings:
+    """The test settings as a deployment runs them: no debug, the cache on (serving
+    nothing stale past `ttl_s` unless `stale_s` says)."""
+    return dataclasses.replace(
+        settings, debug=False, response_cache_ttl_s=ttl_s, stale_while_revalidate_s=stale_s
+    )
 
 
 def titles(body: dict) -> list[tuple[str, int]]:
@@ -118,4 +122,104 @@ async def test_waiters_run_their_own_request_when_the_first_answer_is_not_cachea
 
     assert runs == 5
     assert {bytes(a.body) for a in answers} == {b'{"errors":[{"message":"x"}]}'}
+    assert cache.get("k") is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def answer(body: bytes, keys: str = "post:1") -> Response:
+    return Response(body, media_type="application/json", headers={"surrogate-key": keys})
+
+
+async def test_a_stale_answer_is_served_while_one_request_refreshes_it() -> None:
+    clock = Clock()
+    cache = ResponseCache(ttl_s=60, stale_s=30, clock=clock)
+    release = asyncio.Event()
+    runs = 0
+
+    async def run() -> Response:
+        nonlocal runs
+        runs += 1
+        if runs > 1:
+            await release.wait()
+        return answer(f'{{"data":{{"n":{runs}}}}}'.encode())
+
+    first = await cache.answer("k", run)
+    clock.now += 61  # stale, within stale-while-revalidate
+    during = await asyncio.gather(*(cache.answer("k", run) for _ in range(10)))
+    release.set()
+    await cache.refreshed()
+    refreshed = await cache.answer("k", run)
+    clock.now += 61 + 31  # past both windows: executed again, waiting for it
+    expired = await cache.answer("k", run)
+
+    assert first.body == b'{"data":{"n":1}}'
+    assert {bytes(r.body) for r in during} == {b'{"data":{"n":1}}'}
+    assert refreshed.body == b'{"data":{"n":2}}'
+    assert expired.body == b'{"data":{"n":3}}'
+    assert runs == 3  # one refresh for the ten stale reads
+
+
+async def test_a_stale_answer_stands_in_for_a_failure_within_stale_if_error() -> None:
+    clock = Clock()
+    cache = ResponseCache(ttl_s=60, stale_s=0, error_s=600, clock=clock)
+
+    async def works() -> Response:
+        return answer(b'{"data":{"ok":true}}')
+
+    async def fails() -> Response:
+        raise OSError("the database went away")
+
+    async def errs() -> Response:
+        return Response(b'{"errors":[{"message":"x"}]}', status_code=500)
+
+    await cache.answer("k", works)
+    clock.now += 120
+    raised = await cache.answer("k", fails)
+    answered_500 = await cache.answer("k", errs)
+    clock.now += 600
+    with pytest.raises(OSError, match="went away"):
+        await cache.answer("k", fails)
+
+    assert raised.body == answered_500.body == b'{"data":{"ok":true}}'
+
+
+async def test_a_purge_drops_the_entries_of_its_keys_only() -> None:
+    cache = ResponseCache(ttl_s=60, stale_s=60)
+    cache.put("page-1", answer(b'{"data":1}', "post:1 post:1:comments"))
+    cache.put("page-2", answer(b'{"data":2}', "post:2"))
+    cache.put("feed", answer(b'{"data":3}', "post:1 post:2 posts"))
+
+    dropped = cache.purge(["post:1:comments"])
+
+    assert dropped == 1
+    assert cache.get("page-1") is None
+    assert cache.get("page-2") is not None
+    assert cache.get("feed") is not None
+    assert cache.purge(["post:2"]) == 2
+    assert cache.get("feed") is None
+
+
+async def test_an_answer_executed_across_a_purge_is_not_kept() -> None:
+    cache = ResponseCache(ttl_s=60)
+    started, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> Response:
+        started.set()
+        await finish.wait()
+        return answer(b'{"data":"read before the edit committed"}')
+
+    running = asyncio.create_task(cache.answer("k", slow))
+    await started.wait()
+    cache.purge(["post:1"])
+    finish.set()
+    served = await running
+
+    assert served.body == b'{"data":"read before the edit committed"}'
     assert cache.get("k") is None

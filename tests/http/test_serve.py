@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import BROWSER
 from tests.processes import free_port, wait_until_healthy
 from tests.seed_article import SEED_SLUG, SEED_TITLE
 
@@ -67,6 +68,7 @@ def test_sigterm_writes_buffered_views_and_stops_promptly(sqlite_url: str) -> No
             httpx.post(
                 f"{base}/graphql",
                 json={"query": view, "variables": {"id": post["id"], "v": f"visitor-{n}"}},
+                headers={"User-Agent": BROWSER},
             ).json()["data"]["recordView"]["viewCount"]
             for n in range(7)
         ]

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -17,7 +16,7 @@ from cms.api.ids import encode_id
 from cms.http.app import create_app
 from cms.settings import Limits, Settings
 from tests.factories import make_post
-from tests.processes import free_port
+from tests.processes import serving
 
 POST_STATS = "subscription ($id: ID!) { postStats(postId: $id) { likeCount } }"
 LIMITS = Limits(
@@ -33,16 +32,8 @@ async def url(db_url: str) -> AsyncIterator[str]:
     """The app under a real uvicorn behind a trusted proxy (this host), with small limits."""
     settings = Settings(database_url=db_url, trusted_proxies=("127.0.0.1",), limits=LIMITS)
     app = create_app(settings)
-    port = free_port()
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(instance.serve())
-    for _ in range(200):
-        if instance.started:
-            break
-        await asyncio.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}/graphql"
-    instance.should_exit = True
-    await task
+    async with serving(app) as port:
+        yield f"ws://127.0.0.1:{port}/graphql"
 
 
 async def opened(url: str, client: str) -> ClientConnection:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from cms.enums import CommentStatus, PostStatus, RevisionAction
+from cms.enums import CommentStatus, PostStatus, RevisionAction, VoteValue
 from cms.errors import InvalidInput
-from cms.models import Comment, Like, Post, Revision, Section, Story
+from cms.models import (
+    Comment,
+    CommentReactionCount,
+    CommentVote,
+    Like,
+    Post,
+    PostReaction,
+    PostReactionCount,
+    Revision,
+    Section,
+    Story,
+)
 from cms.principal import ANONYMOUS
 from cms.runtime import Runtime
-from cms.services import likes, post_editing
+from cms.services import likes, post_editing, reactions, votes
 from cms.services.article_export import export_post
 from cms.services.article_import import import_article
 from cms.services.comments import NewComment, add_comment
@@ -122,6 +133,33 @@ async def test_a_comment_the_text_leaves_out_stays_when_a_reader_wrote_it(db: st
     assert await Comment.filter(id__in=[comment.id, reply.id]).count() == 2
     assert result.notes == ("kept 2 comments written here that the text leaves out",)
     assert result.changed is False
+
+
+async def test_a_reimport_keeps_readers_reactions_and_votes_and_their_comments(db: str) -> None:
+    limits = Limits(reaction_rate="1000/minute", vote_rate="1000/minute")
+    engagement = Runtime(Settings(database_url=db, limits=limits)).engagement
+    first = await import_article(EDITOR, seed_text())
+    imported = await _comments(first.post_id)
+    voted, reacted = imported[1][0], imported[2][0]
+    await reactions.react_to_post(ANONYMOUS, first.post_id, "HEART", "v1", CLIENT, engagement)
+    await votes.vote_comment(ANONYMOUS, voted, VoteValue.UP, "v1", CLIENT, engagement)
+    await reactions.react_to_comment(ANONYMOUS, reacted, "LAUGH", "v1", CLIENT, engagement)
+    edited = (
+        seed_text()
+        .replace("\nAva Nguyen\noke", "")
+        .replace("\nAva Nguyen\nuuuu", "")
+        .replace("3 Comments", "1 Comment")
+    )
+
+    await import_article(EDITOR, edited)
+
+    rows = {c.id: c for c in await Comment.filter(post_id=first.post_id)}
+    assert {voted, reacted} <= rows.keys()
+    assert (rows[voted].score, rows[voted].upvotes) == (1, 1)
+    assert await CommentVote.filter(comment_id=voted).count() == 1
+    assert (await CommentReactionCount.get(comment_id=reacted, kind="LAUGH")).count == 1
+    assert await PostReaction.filter(post_id=first.post_id).count() == 1
+    assert (await PostReactionCount.get(post_id=first.post_id, kind="HEART")).count == 1
 
 
 async def test_counts_never_fall_below_the_like_rows_or_the_post(db: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,25 @@ import pytest
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from cms.db.lifecycle import close_database, open_database
-from cms.enums import CommentStatus, PostStatus, StoryKind
+from cms.enums import CommentStatus, HoldReason, PostStatus, StoryKind
 from cms.errors import Conflict, InvalidInput
-from cms.models import Comment, Like, Post, Revision, Section, Tag
+from cms.models import (
+    Ban,
+    Comment,
+    CommentHold,
+    CommentReaction,
+    CommentReactionCount,
+    CommentReport,
+    CommentVote,
+    Like,
+    Post,
+    PostActivity,
+    PostReaction,
+    PostReactionCount,
+    Revision,
+    Section,
+    Tag,
+)
 from cms.services.backups import POST_TAGS, TABLES, dump_site, load_site, site_counts
 from tests.conftest import graphql
 from tests.factories import make_comment, make_post, make_story, make_token
@@ -27,11 +43,14 @@ EVERYTHING = """
     totalCount
     edges { cursor node {
       id slug title excerpt status publishedAt createdAt updatedAt tags likeCount viewCount
-      commentCount text
+      commentCount text reactions(visitorId: "visitor-1") { kind count viewerReacted }
       sections { id position heading body html stories { id name } }
       stories { id kind name descriptor lead quote section { id } }
       comments(first: 10) { totalCount edges { node {
-        id author body html status createdAt replies(first: 5) { edges { node { id body } } }
+        id author body html status createdAt score upvotes downvotes
+        reactions(visitorId: "visitor-1") { kind count viewerReacted }
+        viewerVote(visitorId: "visitor-1")
+        replies(first: 5) { edges { node { id body } } }
       } } }
     } }
   }
@@ -48,9 +67,21 @@ async def build_site() -> dict[str, int]:
     await make_story(first, None, name="Kari", quote="Unforgettable.")
     parent = await make_comment(first, "Top comment")
     reply = await make_comment(first, "A reply", parent=parent)
-    await make_comment(first, "Held back", status=CommentStatus.PENDING)
+    held = await make_comment(first, "Held back", status=CommentStatus.PENDING)
+    await CommentHold.create(comment=held, reason=HoldReason.LINKS, created_at=held.created_at)
+    await CommentReport.create(comment=parent, visitor_id="visitor-1", reason="rude")
+    await Ban.create(author="Troll", author_key="troll", client_key="a" * 64, reason="spam")
     await Like.create(post=first, visitor_id="visitor-1")
     await Like.create(post=first, visitor_id="visitor-2")
+    await PostReaction.create(post=first, kind="HEART", visitor_id="visitor-1")
+    await PostReactionCount.create(post=first, kind="HEART", count=1)
+    await CommentReaction.create(comment=parent, kind="LAUGH", visitor_id="visitor-1")
+    await CommentReactionCount.create(comment=parent, kind="LAUGH", count=1)
+    await CommentVote.create(comment=parent, visitor_id="visitor-1", value=-1)
+    await Comment.filter(id=parent.id).update(score=-1, downvotes=1)
+    await PostActivity.create(
+        post=first, day=date(2026, 1, 2), views=3, likes=2, reactions=2, bot_views=1
+    )
     await Revision.create(post=first, editor="alice", previous={"title": "Fjörds", "tags": []})
     await Revision.create(
         post=first, section_id=section.id, editor="bob", previous={"body": "Old body"}
@@ -82,6 +113,7 @@ async def test_load_into_an_empty_database_reproduces_every_query_result(
 
     await Post.all().delete()
     await Tag.all().delete()
+    await Ban.all().delete()
     counts = await load_site(document)
 
     after = await graphql(client, EVERYTHING, token=token)
@@ -93,7 +125,16 @@ async def test_load_into_an_empty_database_reproduces_every_query_result(
         "stories": 2,
         "comments": 3,
         "likes": 2,
+        "post_reactions": 1,
+        "post_reaction_counts": 1,
+        "comment_reactions": 1,
+        "comment_reaction_counts": 1,
+        "comment_votes": 1,
+        "activity_days": 1,
         "revisions": 2,
+        "comment_holds": 1,
+        "comment_reports": 1,
+        "bans": 1,
         POST_TAGS: 3,
     }
     assert columns_once(document) == {key: [] for key, _ in TABLES}
@@ -108,6 +149,7 @@ async def test_new_rows_after_a_load_get_fresh_ids_in_every_table(db: str) -> No
     highest = {key: max(row[0] for row in document[key]["rows"]) for key, _ in TABLES}
     await Post.all().delete()
     await Tag.all().delete()
+    await Ban.all().delete()
     await load_site(document)
 
     post = await make_post("After the load", tags=["new-tag"])
@@ -115,6 +157,9 @@ async def test_new_rows_after_a_load_get_fresh_ids_in_every_table(db: str) -> No
     story = await make_story(post, section)
     comment = await make_comment(post, "First after the load")
     like = await Like.create(post=post, visitor_id="visitor-3")
+    reaction = await PostReaction.create(post=post, kind="HEART", visitor_id="visitor-3")
+    vote = await CommentVote.create(comment=comment, visitor_id="visitor-3", value=1)
+    bucket = await PostActivity.create(post=post, day=date(2026, 1, 3), views=1)
     revision = await Revision.create(post=post, editor="carol", previous={"title": "x"})
     tag = await Tag.get(name="new-tag")
 
@@ -125,6 +170,9 @@ async def test_new_rows_after_a_load_get_fresh_ids_in_every_table(db: str) -> No
         "stories": story.id,
         "comments": comment.id,
         "likes": like.id,
+        "post_reactions": reaction.id,
+        "comment_votes": vote.id,
+        "activity_days": bucket.id,
         "revisions": revision.id,
     }
     assert {key: made[key] > highest[key] for key in made} == {key: True for key in made}
@@ -152,7 +200,16 @@ async def test_load_refuses_a_database_with_content_and_a_foreign_file(db: str) 
         "stories": 0,
         "comments": 0,
         "likes": 0,
+        "post_reactions": 0,
+        "post_reaction_counts": 0,
+        "comment_reactions": 0,
+        "comment_reaction_counts": 0,
+        "comment_votes": 0,
+        "activity_days": 0,
         "revisions": 0,
+        "comment_holds": 0,
+        "comment_reports": 0,
+        "bans": 0,
         POST_TAGS: 0,
     }
 

@@ -226,7 +226,13 @@ async def test_an_added_comment_is_published_after_it_is_stored(db: str) -> None
 
     assert (message["id"], message["body"], message["status"]) == (comment.id, "Live", "APPROVED")
     assert "client_key" not in message
-    assert counts == {"post_id": post.id, "like_count": 0, "view_count": 0, "comment_count": 1}
+    assert counts == {
+        "post_id": post.id,
+        "like_count": 0,
+        "view_count": 0,
+        "comment_count": 1,
+        "reactions": {},
+    }
 
 
 async def test_moderation_moves_the_count_in_and_out_of_approved(db: str) -> None:

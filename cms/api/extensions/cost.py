@@ -3,13 +3,16 @@
 Each field costs one per object it is resolved on. A paginated field multiplies the
 cost below it by its page size (`first`/`last` as written, the page-size cap for a
 variable, since a cached document runs with any variables, or the argument's schema
-default); the edges of a connection are that page, not another multiplier; any other
-list counts as ten. Nested pages multiply, so `posts(first: 100) { edges { node { comments(first:
-100) { ... } } } }` is refused before anything runs.
+default); the edges of a connection are that page, not another multiplier; a list whose
+field declares its longest length (`LIST_LENGTH`, e.g. `Post.activity`: the buckets its
+range holds) counts as that; any other list counts as ten. Nested pages multiply, so
+`posts(first: 100) { edges { node { comments(first: 100) { ... } } } }` is refused
+before anything runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import (
@@ -27,12 +30,16 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
 )
 from graphql.validation import ValidationContext, ValidationRule
 
 ASSUMED_LIST_LENGTH = 10
 PAGE_ARGUMENTS = ("first", "last")
+# A field's own worst length, as `strawberry.field(metadata={LIST_LENGTH: f})` declares it:
+# f(arguments as written) -> how many items the list can hold at most.
+LIST_LENGTH = "cost.list_length"
 
 
 def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
@@ -80,6 +87,10 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                     # The validated document is cached and reused with any variables:
                     # a variable page size counts as the largest page a client may ask for.
                     return max_page_size
+            definition = (field.extensions or {}).get("strawberry-definition")
+            length = getattr(definition, "metadata", None) or {}
+            if LIST_LENGTH in length:
+                return int(length[LIST_LENGTH](written))
             first = field.args.get("first")
             if first is not None and isinstance(first.default_value, int):
                 return first.default_value
@@ -132,3 +143,6 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
             return total
 
     return MaxCost
+
+
+ListLength = Callable[[Mapping[str, ValueNode]], int]

@@ -8,14 +8,20 @@ messages without "Did you mean ...?"; preview tokens run no mutation.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import suppress
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema, validate
 from graphql.language import SKIP
-from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
+from graphql.validation import (
+    ASTValidationRule,
+    ValidationContext,
+    ValidationRule,
+    specified_rules,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -38,16 +44,46 @@ INTROSPECTION_HIDDEN = (
 )
 
 
-@lru_cache(maxsize=512)
+_MAX_VALIDATED = 512
+
+
+@dataclass
+class ValidationCounts:
+    """How often a validation was answered from the cache, and how often it ran."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+validation_counts = ValidationCounts()
+# Keyed by identity: parsed documents come from one cache (cms/api/documents.py), and
+# hashing a document walks its whole tree. Each entry holds its document and rules, so
+# their ids are not reused while it lives.
+_validated: OrderedDict[tuple[int, int, int, bool], tuple[Any, Any, list[GraphQLError]]] = (
+    OrderedDict()
+)
+
+
 def _cached_validate(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    document: DocumentNode | None,
     rules: tuple[type[ASTValidationRule], ...],
     hide_suggestions: bool,
 ) -> list[GraphQLError]:
     """Strawberry's validation (its own rules appended), with or without suggestions."""
-    rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
-    return validate(schema, document, rules, hide_suggestions=hide_suggestions)
+    key = (id(schema), id(document), hash(rules), hide_suggestions)
+    entry = _validated.get(key)
+    if entry is not None and entry[0] is document and entry[1] == rules:
+        validation_counts.hits += 1
+        return entry[2]
+    validation_counts.misses += 1
+    assert document is not None, "validation runs after parsing"
+    all_rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    errors = validate(schema, document, all_rules, hide_suggestions=hide_suggestions)
+    _validated[key] = (document, rules, errors)
+    if len(_validated) > _MAX_VALIDATED:
+        _validated.popitem(last=False)
+    return errors
 
 
 class NoIntrospection(ValidationRule):
@@ -93,7 +129,16 @@ def build_guards(limits: Limits, *, count_sql: bool) -> type[SchemaExtension]:
     hidden_schema_rules: tuple[type[ASTValidationRule], ...] = (NoIntrospection, *rules)
     max_tokens = limits.max_tokens
 
+    def validation_errors(
+        schema: GraphQLSchema, document: DocumentNode, hidden: bool
+    ) -> list[GraphQLError]:
+        """What `on_validate` finds for a document (the same cache entry)."""
+        own = hidden_schema_rules if hidden else rules
+        return _cached_validate(schema, document, (*specified_rules, *own), hidden)
+
     class Guards(SchemaExtension):
+        validate_document = staticmethod(validation_errors)
+
         def on_operation(self) -> Iterator[None]:
             if not count_sql:
                 yield

@@ -8,7 +8,7 @@ from cms.api.context import Info
 from cms.api.ids import decode_id
 from cms.api.types.comment import Comment
 from cms.api.types.stats import PostStats
-from cms.services import comments, likes, views
+from cms.services import comments, likes, reports, views
 
 
 @strawberry.input
@@ -48,7 +48,8 @@ class EngagementMutations:
     @strawberry.mutation(
         description=(
             "Counts a visit once per visitor and post every 30 minutes (the client's "
-            "address stands in when visitorId is null)."
+            "address stands in when visitorId is null). Crawlers, known by their User-Agent, "
+            "are counted apart and leave viewCount as it is."
         )
     )
     async def record_view(
@@ -61,6 +62,7 @@ class EngagementMutations:
             visitor_id,
             context.client_ip,
             context.runtime.engagement,
+            user_agent=context.user_agent,
         )
         return PostStats.from_stats(stats)
 
@@ -81,3 +83,25 @@ class EngagementMutations:
             context.viewer, new, context.client_ip, context.runtime.engagement
         )
         return Comment.from_model(comment)
+
+    @strawberry.mutation(
+        description=(
+            "Reports a comment for an editor to look at; once per visitor (reporting again "
+            "changes nothing). Enough distinct reporters hold it for moderation: then, and "
+            "for any comment the caller can no longer see, the answer is null. `reason` is "
+            "at most 200 characters."
+        )
+    )
+    async def report_comment(
+        self, info: Info, id: strawberry.ID, visitor_id: str, reason: str | None = None
+    ) -> Comment | None:
+        context = info.context
+        comment = await reports.report_comment(
+            context.viewer,
+            decode_id(id, "Comment"),
+            visitor_id,
+            reason,
+            context.client_ip,
+            context.runtime.engagement,
+        )
+        return Comment.from_model(comment) if comment else None

@@ -59,14 +59,19 @@ class PostEditingMutations:
             tags=input.tags,
             sections=[section_draft(s) for s in input.sections or []],
         )
-        return Post.from_model(await post_editing.create_post(info.context.viewer, draft))
+        post = await post_editing.create_post(
+            info.context.viewer, draft, events=info.context.runtime.events
+        )
+        return Post.from_model(post)
 
     @strawberry.mutation(permission_classes=[IsEditor])
     async def update_post(self, info: Info, id: strawberry.ID, input: PostPatch) -> Post:
         post_id = decode_id(id, "Post")
         changes = provided_fields(input)
         return Post.from_model(
-            await post_editing.update_post(info.context.viewer, post_id, changes)
+            await post_editing.update_post(
+                info.context.viewer, post_id, changes, events=info.context.runtime.events
+            )
         )
 
     @strawberry.mutation(
@@ -75,12 +80,18 @@ class PostEditingMutations:
     )
     async def publish_post(self, info: Info, id: strawberry.ID, at: datetime | None = None) -> Post:
         post_id = decode_id(id, "Post")
-        return Post.from_model(await post_editing.publish_post(info.context.viewer, post_id, at))
+        post = await post_editing.publish_post(
+            info.context.viewer, post_id, at, events=info.context.runtime.events
+        )
+        return Post.from_model(post)
 
     @strawberry.mutation(permission_classes=[IsEditor], description="Back to DRAFT.")
     async def unpublish_post(self, info: Info, id: strawberry.ID) -> Post:
         post_id = decode_id(id, "Post")
-        return Post.from_model(await post_editing.unpublish_post(info.context.viewer, post_id))
+        post = await post_editing.unpublish_post(
+            info.context.viewer, post_id, events=info.context.runtime.events
+        )
+        return Post.from_model(post)
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
@@ -88,7 +99,10 @@ class PostEditingMutations:
     )
     async def archive_post(self, info: Info, id: strawberry.ID) -> Post:
         post_id = decode_id(id, "Post")
-        return Post.from_model(await post_editing.archive_post(info.context.viewer, post_id))
+        post = await post_editing.archive_post(
+            info.context.viewer, post_id, events=info.context.runtime.events
+        )
+        return Post.from_model(post)
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
@@ -108,5 +122,7 @@ class PostEditingMutations:
     async def restore_revision(self, info: Info, id: strawberry.ID) -> Post:
         revision_id = decode_id(id, "Revision")
         return Post.from_model(
-            await revision_restore.restore_revision(info.context.viewer, revision_id)
+            await revision_restore.restore_revision(
+                info.context.viewer, revision_id, events=info.context.runtime.events
+            )
         )

@@ -35,7 +35,11 @@ class SectionEditingMutations:
     ) -> Section:
         pk = decode_id(post_id, "Post", "postId")
         section = await section_editing.add_section(
-            info.context.viewer, pk, section_draft(input), position
+            info.context.viewer,
+            pk,
+            section_draft(input),
+            position,
+            events=info.context.runtime.events,
         )
         return Section.from_model(section)
 
@@ -43,7 +47,7 @@ class SectionEditingMutations:
     async def update_section(self, info: Info, id: strawberry.ID, input: SectionPatch) -> Section:
         pk = decode_id(id, "Section")
         section = await section_editing.update_section(
-            info.context.viewer, pk, provided_fields(input)
+            info.context.viewer, pk, provided_fields(input), events=info.context.runtime.events
         )
         return Section.from_model(section)
 
@@ -54,11 +58,15 @@ class SectionEditingMutations:
     async def move_section(self, info: Info, id: strawberry.ID, position: int) -> Post:
         pk = decode_id(id, "Section")
         return Post.from_model(
-            await section_editing.move_section(info.context.viewer, pk, position)
+            await section_editing.move_section(
+                info.context.viewer, pk, position, events=info.context.runtime.events
+            )
         )
 
     @strawberry.mutation(permission_classes=[IsEditor])
     async def delete_section(self, info: Info, id: strawberry.ID) -> strawberry.ID:
         pk = decode_id(id, "Section")
-        await section_editing.delete_section(info.context.viewer, pk)
+        await section_editing.delete_section(
+            info.context.viewer, pk, events=info.context.runtime.events
+        )
         return strawberry.ID(encode_id("Section", pk))

@@ -65,7 +65,10 @@ class StoryEditingMutations:
             ),
             position=input.position,
         )
-        return Story.from_model(await story_editing.add_story(info.context.viewer, draft))
+        story = await story_editing.add_story(
+            info.context.viewer, draft, events=info.context.runtime.events
+        )
+        return Story.from_model(story)
 
     @strawberry.mutation(permission_classes=[IsEditor])
     async def update_story(self, info: Info, id: strawberry.ID, input: StoryPatch) -> Story:
@@ -73,11 +76,15 @@ class StoryEditingMutations:
         changes = provided_fields(input)
         if changes.get("section_id") is not None:
             changes["section_id"] = decode_id(changes["section_id"], "Section", "sectionId")
-        story = await story_editing.update_story(info.context.viewer, pk, changes)
+        story = await story_editing.update_story(
+            info.context.viewer, pk, changes, events=info.context.runtime.events
+        )
         return Story.from_model(story)
 
     @strawberry.mutation(permission_classes=[IsEditor])
     async def delete_story(self, info: Info, id: strawberry.ID) -> strawberry.ID:
         pk = decode_id(id, "Story")
-        await story_editing.delete_story(info.context.viewer, pk)
+        await story_editing.delete_story(
+            info.context.viewer, pk, events=info.context.runtime.events
+        )
         return strawberry.ID(encode_id("Story", pk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
@@ -9,13 +10,14 @@ import strawberry
 from cms.api.context import Info
 from cms.api.ids import decode_id
 from cms.api.permissions import IsEditor
+from cms.api.types.ban import Ban
 from cms.api.types.comment import Comment
 from cms.api.types.connection import Connection
 from cms.api.types.editor import Editor
-from cms.api.types.enums import CommentStatusEnum
+from cms.api.types.enums import CommentStatusEnum, HoldReasonEnum
 from cms.api.types.revision_diff import RevisionDiff
 from cms.enums import CommentStatus
-from cms.services import comment_reads, revision_diffs
+from cms.services import bans, comment_reads, holds, revision_diffs
 from cms.services.pagination import PageRequest
 
 
@@ -27,7 +29,8 @@ class EditorQueries:
 
     @strawberry.field(
         permission_classes=[IsEditor],
-        description="Editors only: comments waiting for a decision, oldest first.",
+        description="Editors only: comments waiting for a decision, oldest first; with "
+        "`reason`, only those held for it.",
     )
     async def moderation_queue(
         self,
@@ -35,10 +38,26 @@ class EditorQueries:
         first: int | None = 20,
         after: str | None = None,
         status: CommentStatusEnum | None = CommentStatus.PENDING,
+        reason: HoldReasonEnum | None = None,
     ) -> Connection[Comment]:
         request = PageRequest(first=first, after=after)
-        page = await comment_reads.moderation_queue(status or CommentStatus.PENDING, request)
+        wanted = status or CommentStatus.PENDING
+        if reason is not None:
+            held = await holds.queue_of_reason(wanted, reason, request)
+            return Connection.from_page(held, Comment.from_model)
+        page = await comment_reads.moderation_queue(wanted, request)
         return Connection.from_page(page, Comment.from_model)
+
+    @strawberry.field(
+        permission_classes=[IsEditor],
+        description="Editors only: bans, newest first, expired ones included.",
+    )
+    async def bans(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Ban]:
+        page = await bans.list_bans(info.context.viewer, PageRequest(first=first, after=after))
+        now = datetime.now(UTC)
+        return Connection.from_page(page, lambda ban: Ban.from_model(ban, now))
 
     @strawberry.field(
         permission_classes=[IsEditor],

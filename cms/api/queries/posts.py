@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from cms.api import cache_keys
 from cms.api.context import Info
 from cms.api.ids import decode_any_id
 from cms.api.types.comment import Comment
@@ -60,12 +61,18 @@ class PostQueries:
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         """Any object by its global id; null when it does not exist or is hidden."""
         type_name, pk = decode_any_id(id)
-        return await _node(info, type_name, pk)
+        node = await _node(info, type_name, pk)
+        if node is None:
+            cache_keys.found_nothing()
+        return node
 
     @strawberry.field
     async def post(self, info: Info, slug: str) -> Post | None:
         found = await posts.get_post(info.context.viewer, slug)
-        return Post.from_model(found) if found else None
+        if found is None:
+            cache_keys.found_nothing()
+            return None
+        return Post.from_model(found)
 
     @strawberry.field
     async def posts(
@@ -85,6 +92,7 @@ class PostQueries:
             order=order_by or PostOrder.NEWEST,
         )
         request = PageRequest.of(first, after, last, before, default_first=10)
+        cache_keys.shows_list(query.tag)
         page = await posts.list_posts(info.context.viewer, query, request)
         return Connection.from_page(page, Post.from_model)
 
@@ -97,5 +105,6 @@ class PostQueries:
         kind: StoryKindEnum | None = None,
     ) -> Connection[Story]:
         request = PageRequest(first=first, after=after)
+        cache_keys.shows_list()
         page = await stories.list_stories(info.context.viewer, kind, request)
         return Connection.from_page(page, Story.from_model)

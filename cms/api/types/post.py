@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from cms.api import cache_keys
 from cms.api.context import Info
+from cms.api.extensions.cost import LIST_LENGTH
 from cms.api.permissions import IsEditor
+from cms.api.types.activity import bucket_count
 from cms.api.types.connection import Connection
-from cms.api.types.enums import PostStatusEnum
+from cms.api.types.enums import ActivityIntervalEnum, CommentOrderEnum, PostStatusEnum
+from cms.api.types.reaction import ReactionCount, kind_count, reactions_of
+from cms.enums import ActivityInterval, CommentOrder
+from cms.services.activity_reads import ActivityRange
 from cms.services.article_export import article_text
 from cms.services.pagination import PageRequest
 from cms.services.visibility import effective_status
 
 if TYPE_CHECKING:
+    from cms.api.types.activity import ActivityBucket
     from cms.api.types.comment import Comment
     from cms.api.types.revision import Revision
     from cms.api.types.section import Section
@@ -27,6 +34,7 @@ SectionRef = Annotated["Section", strawberry.lazy("cms.api.types.section")]
 StoryRef = Annotated["Story", strawberry.lazy("cms.api.types.story")]
 CommentRef = Annotated["Comment", strawberry.lazy("cms.api.types.comment")]
 RevisionRef = Annotated["Revision", strawberry.lazy("cms.api.types.revision")]
+BucketRef = Annotated["ActivityBucket", strawberry.lazy("cms.api.types.activity")]
 
 
 @strawberry.type
@@ -47,6 +55,7 @@ class Post(relay.Node):
 
     @classmethod
     def from_model(cls, post: Any) -> Post:
+        cache_keys.shows_post(post.id)
         return cls(
             id=post.id,
             slug=post.slug,
@@ -102,7 +111,11 @@ class Post(relay.Node):
         views = self.stored_view_count + pending
         return article_text(self, sections, stories, comments, tags=tags, view_count=views)
 
-    @strawberry.field(description="Approved comments, oldest first (editors: all statuses).")
+    @strawberry.field(
+        description="Approved comments, oldest first unless `orderBy` says otherwise "
+        "(editors: all statuses). TOP pages by (score, id): a cursor keeps the score it "
+        "was read at."
+    )
     async def comments(
         self,
         info: Info,
@@ -110,14 +123,31 @@ class Post(relay.Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        order_by: CommentOrderEnum = CommentOrder.OLDEST,
     ) -> Connection[CommentRef]:
         from cms.api.types.comment import Comment
 
         loaders = info.context.loaders
+        cache_keys.shows_comments(self.id)
         request = PageRequest.of(first, after, last, before, default_first=20)
-        page = await loaders.comment_page_by_post_id.load((self.id, request))
+        page = await loaders.comment_page_by_post_id.load((self.id, request, order_by))
         return Connection.from_page(
             page, Comment.from_model, lambda: loaders.comment_total_by_post_id.load(self.id)
+        )
+
+    @strawberry.field(
+        description="Readers' reactions by configured kind, every kind listed (zero when "
+        "nobody reacted so); with `visitorId`, `viewerReacted` says which are that visitor's.",
+        metadata={LIST_LENGTH: kind_count},
+    )
+    async def reactions(self, info: Info, visitor_id: str | None = None) -> list[ReactionCount]:
+        loaders = info.context.loaders
+        return await reactions_of(
+            info,
+            self.id,
+            visitor_id,
+            loaders.reaction_counts_by_post_id,
+            loaders.visitor_reactions_by_post_id,
         )
 
     @strawberry.field(
@@ -129,3 +159,22 @@ class Post(relay.Node):
 
         rows = await info.context.loaders.revisions_by_post_id.load(self.id)
         return [Revision.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="Views, likes, comments and reactions per UTC day (or week from Monday, "
+        "or month) from `from`'s day to `to`'s, both included, at most 366 days; periods "
+        "without activity read as zeros. Public for posts the caller can see.",
+        metadata={LIST_LENGTH: bucket_count},
+    )
+    async def activity(
+        self,
+        info: Info,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        every: ActivityIntervalEnum = ActivityInterval.DAY,
+    ) -> list[BucketRef]:
+        from cms.api.types.activity import ActivityBucket
+
+        span = ActivityRange.of(from_, to, every)
+        buckets = await info.context.loaders.activity_by_post_id.load((self.id, span))
+        return [ActivityBucket.from_record(bucket) for bucket in buckets]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from cms.api import cache_keys
 from cms.api.context import Info
 from cms.api.types.section_block import HtmlBlock, SectionBlock, StoryBlock
 from cms.errors import NotFound
@@ -32,6 +33,7 @@ class Section(relay.Node):
 
     @classmethod
     def from_model(cls, section: Any) -> Section:
+        cache_keys.shows_post(section.post_id)
         return cls(
             id=section.id,
             position=section.position,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from cms.api import cache_keys
 from cms.api.context import Info
 from cms.api.types.enums import StoryKindEnum
 
@@ -45,6 +46,7 @@ class Story(relay.Node):
 
     @classmethod
     def from_model(cls, story: Any) -> Story:
+        cache_keys.shows_post(story.post_id)
         return cls(
             id=story.id,
             kind=story.kind,

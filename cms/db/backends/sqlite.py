@@ -9,9 +9,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+)
+from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError
 from tortoise.migrations.schema_editor.sqlite import SqliteSchemaEditor
+
+from cms.db.backends.inline_reads import InlineReader
 
 # SQLite calls the progress handler every this many virtual-machine instructions
 # (about a tenth of a millisecond of work): often enough to stop on time, rarely
@@ -34,6 +42,30 @@ class _Deadline:
         return int(time.monotonic() - self.started > self.limit_s)
 
 
+class _TransactionContext(SqliteTransactionContext):
+    """Tortoise's, except that a transaction cancelled while it begins (a task stopped at
+    shutdown, a timeout) gives the connection's lock back: Tortoise's leaves it held, and
+    every later write and `close_database` then waits forever."""
+
+    async def __aenter__(self) -> TransactionalDBClient:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                # A BEGIN still running after a cancellation is ended by the next
+                # transaction's begin(), which commits before it begins.
+                await self.connection.begin()
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        client: TransactionalDBClient = self.connection
+        return client
+
+
 class TimedSqliteClient(SqliteClient):
     """Tortoise's SQLite client; `statement_timeout` (seconds, 0 for none) bounds every
     statement, which then fails with `sqlite3.OperationalError("interrupted")`."""
@@ -42,6 +74,10 @@ class TimedSqliteClient(SqliteClient):
         super().__init__(file_path, **kwargs)
         self.pragmas.pop("statement_timeout", None)
         self.statement_timeout = float(statement_timeout)
+        self._inline = InlineReader(file_path)
+
+    def _in_transaction(self) -> SqliteTransactionContext:
+        return _TransactionContext(SqliteTransactionWrapper(self), self._lock)
 
     async def create_connection(self, with_db: bool) -> None:
         fresh = self._connection is None
@@ -54,6 +90,20 @@ class TimedSqliteClient(SqliteClient):
             deadline = _Deadline(self.statement_timeout)
             await self._connection.set_trace_callback(deadline.statement_started)
             await self._connection.set_progress_handler(deadline.overdue, PROGRESS_STEPS)
+
+    async def close(self) -> None:
+        self._inline.close()
+        await super().close()
+
+    def read_inline(self, sql: str, values: list[Any]) -> list[Any] | None:
+        """The rows of a read-only statement run in this thread under a small budget,
+        or None where it must go through the connection (see inline_reads)."""
+        if self._connection is None:
+            return None  # the writer's connection makes the file and sets WAL first
+        rows = self._inline.rows(sql, values)
+        if rows is not None:
+            self.log.debug("%s: %s", sql, values)  # counted like every other statement
+        return rows
 
     @property
     def is_open(self) -> bool:
@@ -103,7 +153,7 @@ def _keep_indexes_when_remaking_tables() -> None:
                 "SELECT 1 FROM sqlite_master WHERE name = ?", [name]
             )
             if not exists:
-                await self._run_sql(sql)
+                await self.client.execute_script(sql)  # a trigger holds `;` in its body
 
     remake.keeps_indexes = True  # type: ignore[attr-defined]
     SqliteSchemaEditor._remake_table = remake  # type: ignore[method-assign]
