@@ -13,8 +13,9 @@ path, so answers and errors are unchanged.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from graphql import (
@@ -25,10 +26,12 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     GraphQLScalarType,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 Complete = Callable[[Any], Any]
@@ -162,6 +165,24 @@ def _plan(return_type: GraphQLOutputType, node: FieldNode) -> Complete | None:
     return plan
 
 
+def _helpers(executor: weakref.ref[ExecutionContext]) -> GraphQLResolveInfoHelpers:
+    """graphql-core's helpers for resolvers, without a reference back to the executor.
+
+    Its own are bound methods kept on the executor, a reference cycle: every request's
+    executor, context, loaders and rows then waited for a collection of the garbage
+    collector, whose pauses made the executed p99."""
+
+    def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+        return gather_with_cancel(*values)
+
+    def track(values: Sequence[Any]) -> None:
+        alive = executor()
+        if alive is not None:
+            alive.track_async_work(values)
+
+    return GraphQLResolveInfoHelpers(gather=gather, track=track)
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> Any:
@@ -173,6 +194,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.async_helpers = _helpers(weakref.ref(self))
         manager = self.middleware_manager
         # With a field middleware (an extension's `resolve` hook) every field must run it.
         self._compiled = manager is None or not manager.middlewares

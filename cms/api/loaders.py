@@ -124,7 +124,10 @@ def _counts(viewer: Viewer, parent_field: comment_reads.ParentField) -> DataLoad
 @dataclass
 class Loaders:
     """Named `XByY`; built for one request and one viewer, never shared. Each loader is
-    made on first use: a page touches a few of them."""
+    made on first use: a page touches a few of them. No loader refers back to this
+    object (closures take the viewer, never `self`): a request's loaders and every row
+    they cached are freed by reference counting when the request ends, without a
+    collection of the garbage collector."""
 
     viewer: Viewer
     views: ViewBuffer | None = None
@@ -190,7 +193,12 @@ class Loaders:
 
     @cached_property
     def pending_views_by_post_id(self) -> DataLoader[int, int]:
-        return _by_key(self._pending_views, missing=lambda: 0)
+        views = self.views
+
+        async def pending(post_ids: list[int]) -> Mapping[int, int]:
+            return await views.pending(post_ids) if views is not None else {}
+
+        return _by_key(pending, missing=lambda: 0)
 
     @cached_property
     def hold_reasons_by_comment_id(self) -> DataLoader[int, list[HoldReason] | None]:
@@ -226,6 +234,3 @@ class Loaders:
     @cached_property
     def visitor_vote_by_comment_id(self) -> DataLoader[VisitorKey, int]:
         return _by_visitor(reaction_reads.visitor_votes, missing=lambda: 0)
-
-    async def _pending_views(self, post_ids: list[int]) -> Mapping[int, int]:
-        return await self.views.pending(post_ids) if self.views is not None else {}
