@@ -12,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cms.http.media_types import GRAPHQL_MEDIA_TYPES
-from cms.http.response_cache import SURROGATE_KEY
+from cms.http.response_cache import SURROGATE_KEY, Entry
 
 _PRIVATE = "no-store"
+# Requests standing for every request answered alike: a GET without and a POST.
+_SHAREABLE = Request({"type": "http", "method": "GET", "headers": []})
+_NOT_SHAREABLE = Request({"type": "http", "method": "POST", "headers": []})
 CACHE_TAG = "cache-tag"
 
 
@@ -80,3 +83,32 @@ def with_cache_headers(request: Request, response: Response, freshness: Freshnes
         return Response(status_code=304, headers=headers)
     response.headers.update(headers)
     return response
+
+
+class _Encoded(Response):
+    """A 200 answer whose headers were encoded before: Starlette's Response encodes them
+    again for every request."""
+
+    def __init__(self, body: bytes, media_type: str, raw_headers: list[tuple[bytes, bytes]]):
+        self.status_code = 200
+        self.body = body
+        self.media_type = media_type
+        self.background = None
+        self.raw_headers = raw_headers
+
+
+def cached_answer(request: Request, entry: Entry, freshness: Freshness) -> Response:
+    """`with_cache_headers(request, entry.response(), freshness)`, its headers (and ETag)
+    built once per entry for each way of answering."""
+    shareable = request.method == "GET" and "authorization" not in request.headers
+    variant = (shareable, freshness)
+    encoded = entry.answers.get(variant)
+    if encoded is None:
+        answer = with_cache_headers(
+            _SHAREABLE if shareable else _NOT_SHAREABLE, entry.response(), freshness
+        )
+        encoded = entry.answers[variant] = (answer.raw_headers, answer.headers.get("etag"))
+    raw_headers, etag = encoded
+    if etag is not None and etag in request.headers.get("if-none-match", ""):
+        return with_cache_headers(request, entry.response(), freshness)
+    return _Encoded(entry.body, entry.media_type, list(raw_headers))

@@ -23,7 +23,7 @@ from cms.api.context import Context
 from cms.api.schema import CMSSchema
 from cms.db.read_routing import replica_reads
 from cms.errors import Unauthenticated
-from cms.http.caching import NOT_CACHED, Freshness, with_cache_headers
+from cms.http.caching import NOT_CACHED, Freshness, cached_answer, with_cache_headers
 from cms.http.client_address import client_address
 from cms.http.direct_queries import run_query
 from cms.http.graphiql import local_graphiql
@@ -148,8 +148,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # Only anonymous queries' answers are kept, so the same request bytes may be
             # answered before anything reads them (each was admitted when it ran).
             key = await self.cache.key(request, media_type or "")
-            if (cached := self.cache.get(key)) is not None:
-                return with_cache_headers(request, cached, self.freshness)
+            if (entry := self.cache.fresh(key)) is not None:
+                return cached_answer(request, entry, self.freshness)
         operation = None
         payload: dict[str, Any] | None = None
         query: str | None = None

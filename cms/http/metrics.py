@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -28,6 +29,21 @@ class Metrics:
             ["route"],
             registry=self.registry,
         )
+        # Each labelled child looked up once: `labels()` takes a lock and builds a key on
+        # every call, a measurable part of answering from the response cache.
+        self._latency: dict[str, Any] = {}
+        self._counts: dict[tuple[str, str, int], Any] = {}
+
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        latency = self._latency.get(route)
+        if latency is None:
+            latency = self._latency[route] = self.latency.labels(route)
+        latency.observe(seconds)
+        key = (route, method, status)
+        count = self._counts.get(key)
+        if count is None:
+            count = self._counts[key] = self.requests.labels(route, method, str(status))
+        count.inc()
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -59,5 +75,4 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
-            self.metrics.requests.labels(route, scope["method"], str(status)).inc()
+            self.metrics.record(route, scope["method"], status, time.perf_counter() - started)

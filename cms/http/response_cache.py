@@ -21,7 +21,7 @@ import logging
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import FieldNode, OperationDefinitionNode, OperationType
@@ -52,11 +52,14 @@ def operation_of(node: OperationDefinitionNode) -> Operation:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     body: bytes
     media_type: str
     keys: tuple[str, ...]
     stored: float
+    # The headers of its answer, encoded once for each way it is answered
+    # (`cms.http.caching.cached_answer`).
+    answers: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def response(self) -> Response:
         return Response(
@@ -88,15 +91,15 @@ class ResponseCache:
         self.stale_s = stale_s
         self.error_s = error_s
         self._clock = clock
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._by_key: defaultdict[str, set[str]] = defaultdict(set)
-        self._running: dict[str, asyncio.Future[_Entry | None]] = {}
+        self._running: dict[str, asyncio.Future[Entry | None]] = {}
         self._refreshes: set[asyncio.Task[None]] = set()
         # Moves at every purge: an answer whose execution overlapped one is not kept, as
         # it may have read what the purge was for before that was committed.
         self._generation = 0
 
-    def _age(self, entry: _Entry) -> float:
+    def _age(self, entry: Entry) -> float:
         return self._clock() - entry.stored
 
     async def answer(self, key: str, run: Callable[[], Awaitable[Any]]) -> Any:
@@ -124,17 +127,17 @@ class ResponseCache:
             return self._stand_in(key) or await run()
         return await self._lead(key, run, self._claim(key))
 
-    def _claim(self, key: str) -> asyncio.Future[_Entry | None]:
+    def _claim(self, key: str) -> asyncio.Future[Entry | None]:
         """Make this caller the one running `key` (before any await, so no other starts)."""
-        future: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
         self._running[key] = future
         return future
 
     async def _lead(
-        self, key: str, run: Callable[[], Awaitable[Any]], future: asyncio.Future[_Entry | None]
+        self, key: str, run: Callable[[], Awaitable[Any]], future: asyncio.Future[Entry | None]
     ) -> Any:
         generation = self._generation
-        entry: _Entry | None = None
+        entry: Entry | None = None
         try:
             try:
                 response = await run()
@@ -189,20 +192,25 @@ class ResponseCache:
 
     def get(self, key: str) -> Response | None:
         """A fresh answer, or None."""
+        entry = self.fresh(key)
+        return entry.response() if entry is not None else None
+
+    def fresh(self, key: str) -> Entry | None:
+        """The fresh entry under `key`, or None."""
         entry = self._entries.get(key)
         if entry is None or self._age(entry) >= self.ttl_s:
             return None
         self._entries.move_to_end(key)
-        return entry.response()
+        return entry
 
-    def put(self, key: str, response: Response) -> _Entry | None:
+    def put(self, key: str, response: Response) -> Entry | None:
         """Keep a successful answer under the surrogate keys its header names; the entry,
         or None when it is not cacheable."""
         if not _cacheable(response):
             return None
         keys = tuple(response.headers.get(SURROGATE_KEY, "").split())
         self._drop(key)
-        entry = _Entry(bytes(response.body), response.media_type or JSON, keys, self._clock())
+        entry = Entry(bytes(response.body), response.media_type or JSON, keys, self._clock())
         self._entries[key] = entry
         for name in keys:
             self._by_key[name].add(key)

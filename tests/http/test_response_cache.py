@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from typing import Any
 
 import pytest
 from starlette.responses import Response
@@ -223,3 +224,31 @@ async def test_an_answer_executed_across_a_purge_is_not_kept() -> None:
 
     assert served.body == b'{"data":"read before the edit committed"}'
     assert cache.get("k") is None
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_an_answer_from_memory_has_the_executed_answers_bytes_and_headers(
+    settings: Settings, method: str
+) -> None:
+    async with app_client(production(settings)) as http:
+        await make_post("Kept", tags=["care"])
+
+        def ask(headers: dict[str, str] | None = None) -> Any:
+            if method == "GET":
+                return http.get("/graphql", params={"query": TITLES}, headers=headers)
+            return http.post("/graphql", json={"query": TITLES}, headers=headers)
+
+        executed = await ask()
+        cached = [await ask() for _ in range(2)]
+
+        assert all(answer.content == executed.content for answer in cached)
+        assert all(answer.headers == executed.headers for answer in cached)
+        if method == "GET":
+            assert "ETag" in executed.headers
+            assert "post:" in executed.headers["Surrogate-Key"]
+            revalidated = await ask({"If-None-Match": executed.headers["ETag"]})
+            assert (revalidated.status_code, revalidated.content) == (304, b"")
+            assert revalidated.headers["ETag"] == executed.headers["ETag"]
+        else:
+            assert executed.headers["Cache-Control"] == "no-store"
+            assert "Surrogate-Key" not in executed.headers
