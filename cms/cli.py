@@ -126,7 +126,8 @@ def serve(
 
         application = create_app(settings)
         settle_memory()
-        uvicorn.run(application, http=header_timeout_protocol(limits.header_timeout_s), **options)
+        protocol = header_timeout_protocol(limits.header_timeout_s, limits.body_timeout_s)
+        uvicorn.run(application, http=protocol, **options)
         return
     if not settings.redis_url:
         typer.echo(

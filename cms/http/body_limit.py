@@ -13,7 +13,7 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.http.media_types import JSON, negotiate
-from cms.http.request_body import BODY_KEY
+from cms.http.request_body import BODY_DEADLINE_KEY, BODY_KEY, body_timeout_message
 from cms.http.transport import Refusal
 
 
@@ -51,16 +51,16 @@ class BodyLimitMiddleware:
         try:
             if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
                 raise _TooLarge
-            async with asyncio.timeout(self.timeout_s):
+            if scope.get(BODY_DEADLINE_KEY):  # the server keeps the deadline
                 body = await self._read(receive)
+            else:
+                async with asyncio.timeout(self.timeout_s):
+                    body = await self._read(receive)
         except _TooLarge:
             await self._refuse(scope, receive, send, self._too_large())
             return
         except TimeoutError:
-            refusal = Refusal(
-                f"The request body did not arrive within {self.timeout_s:g} s: send it at once.",
-                408,
-            )
+            refusal = Refusal(body_timeout_message(self.timeout_s), 408)
             await self._refuse(scope, receive, send, refusal)
             return
         if body is None:

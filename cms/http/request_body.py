@@ -6,6 +6,13 @@ from starlette.requests import Request
 
 # Where the body read here is kept for the app, so reading it again costs nothing.
 BODY_KEY = "cms.body"
+# Set by `cms serve`'s protocol, which keeps the body deadline itself
+# (`cms.http.header_timeout`).
+BODY_DEADLINE_KEY = "cms.body_deadline"
+
+
+def body_timeout_message(seconds: float) -> str:
+    return f"The request body did not arrive within {seconds:g} s: send it at once."
 
 
 async def request_body(request: Request) -> bytes:

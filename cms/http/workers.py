@@ -31,8 +31,9 @@ def settle_memory() -> None:
 def worker_app() -> Starlette:
     """One worker's app (uvicorn's `factory=True`), configured like the parent."""
     settings = Settings.from_env()
-    # Uvicorn loads the protocol class by name in each worker: give it this deadline.
+    # Uvicorn loads the protocol class by name in each worker: give it these deadlines.
     HeaderTimeoutProtocol.header_timeout_s = settings.limits.header_timeout_s
+    HeaderTimeoutProtocol.body_timeout_s = settings.limits.body_timeout_s
     application = create_app(settings)
     settle_memory()
     return application
