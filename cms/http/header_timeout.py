@@ -4,8 +4,9 @@ Uvicorn's keep-alive timer runs only between requests and stops at the first byt
 received, so a client that opens a connection and sends nothing, or sends a request's
 headers a byte at a time and never finishes them, holds the connection (and a file
 descriptor) forever. This protocol arms a timer when the connection is made and when a
-request starts, and disarms it once that request's headers are complete; when it fires,
-the connection is closed (with a 408 if part of a request had arrived).
+request's headers are still incomplete at the end of the data received, and disarms it
+once they are complete; when it fires, the connection is closed (with a 408 if part of a
+request had arrived).
 
 A body still arriving once its headers are parsed gets a timer of its own, disarmed
 when the body is complete; when it fires the client gets the 408 the body limit
@@ -58,14 +59,17 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self._body_pending and self._body_timer is None and not self.transport.is_closing():
+        # Timers only for what this data left unfinished: most requests arrive whole.
+        if self.transport.is_closing():
+            return
+        if self._request_started and self._header_timer is None:
+            self._arm_header_timer()
+        if self._body_pending and self._body_timer is None:
             self._body_timer = self.loop.call_later(self.body_timeout_s, self._body_late)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._request_started = True
-        if self._header_timer is None:
-            self._arm_header_timer()
 
     def on_headers_complete(self) -> None:
         self._request_started = False

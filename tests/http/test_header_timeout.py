@@ -85,6 +85,22 @@ def test_headers_sent_a_byte_at_a_time_are_cut_off(server: tuple[str, int]) -> N
     }
 
 
+def test_a_second_request_whose_headers_stall_on_a_kept_connection_is_cut_off(
+    server: tuple[str, int],
+) -> None:
+    with socket.create_connection(server) as sock:
+        sock.settimeout(5)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: cms\r\n\r\n")
+        first = _read_answer(sock)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: cms\r\nX-Slow: x")
+        answer = read_until_closed(sock)
+
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert json.loads(body)["errors"][0]["message"] == HEADER_TIMEOUT
+
+
 def test_a_connection_that_sends_nothing_is_closed(server: tuple[str, int]) -> None:
     with socket.create_connection(server) as sock:
         assert read_until_closed(sock) == b""
