@@ -98,8 +98,13 @@ async def test_a_request_stopped_by_the_limit_answers_query_too_complex(
             "stopped; ask for fewer items or a narrower search."
         )
         assert body["data"] is None
-        # The server goes on answering what fits in the limit.
-        quick = await graphql(http, '{ post(slug: "no-such-post") { title } }')
+        # The server goes on answering what fits in the limit. The limit is wall time, and
+        # at 1 ms a lookup can pass it while its thread waits for the interpreter: one of
+        # three tries answers (a connection left broken would fail all three).
+        for _ in range(3):
+            quick = await graphql(http, '{ post(slug: "no-such-post") { title } }')
+            if "errors" not in quick:
+                break
         assert quick == {"data": {"post": None}}
     # Without a limit the same search answers, however long it takes.
     async with app_client(Settings(database_url=db_url, statement_timeout_s=0)) as http:

@@ -9,11 +9,11 @@ for the collector (`bench/README.md`, "The executed p99 was the garbage collecto
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import graphql
 from tests.factories import make_comment, make_post
@@ -24,22 +24,27 @@ FEED = "{ posts(first: 20) { edges { node { slug title excerpt likeCount viewCou
 OWN_MODULES = ("cms", "strawberry", "graphql")
 
 
-@pytest.fixture
-def watch() -> Iterator[Callable[[], list[object]]]:
-    """Call it to start: what the collector finds unreachable from then on is kept
-    (in the list it returns) instead of freed."""
+async def _left_by(requests: Callable[[], Awaitable[None]]) -> list[str]:
+    """The CMS, Strawberry and graphql-core types of what `requests` left for the collector.
 
-    def start() -> list[object]:
-        gc.collect()
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        return gc.garbage
+    Automatic collection is off meanwhile, so that one collection, made right after,
+    sees all of it; only that collection keeps what it finds (`DEBUG_SAVEALL`)."""
 
+    gc.collect()
+    gc.disable()
     try:
-        yield start
+        await requests()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            gc.collect()
+            found = _own(gc.garbage)
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
     finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.collect()
+        gc.enable()
+    gc.collect()
+    return found
 
 
 def _own(objects: list[object]) -> list[str]:
@@ -51,9 +56,7 @@ def _own(objects: list[object]) -> list[str]:
     return sorted(names)
 
 
-async def test_a_post_page_and_a_feed_leave_nothing_to_collect(
-    client: httpx.AsyncClient, watch: Callable[[], list[object]]
-) -> None:
+async def test_a_post_page_and_a_feed_leave_nothing_to_collect(client: httpx.AsyncClient) -> None:
     post = await make_post(sections=[(None, "Lead."), ("Why", "Because.")], tags=["care"])
     for n in range(3):
         parent = await make_comment(post, f"Comment {n}")
@@ -62,12 +65,15 @@ async def test_a_post_page_and_a_feed_leave_nothing_to_collect(
     # Documents are parsed and validated once, plans compiled once: warm them.
     assert "errors" not in await graphql(client, POST_PAGE, page)
     assert "errors" not in await graphql(client, FEED)
-    garbage = watch()
+    answers: list[dict[str, Any]] = []
 
-    answered = await graphql(client, POST_PAGE, page)
-    fed = await graphql(client, FEED)
-    gc.collect()
+    async def read() -> None:
+        answers.append(await graphql(client, POST_PAGE, page))
+        answers.append(await graphql(client, FEED))
 
+    left = await _left_by(read)
+
+    answered, fed = answers
     assert answered["data"]["post"]["comments"]["totalCount"] == 3
     assert [edge["node"]["slug"] for edge in fed["data"]["posts"]["edges"]] == [post.slug]
-    assert _own(garbage) == []
+    assert left == []
