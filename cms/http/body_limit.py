@@ -13,7 +13,12 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.http.media_types import JSON, negotiate
-from cms.http.request_body import BODY_DEADLINE_KEY, BODY_KEY, body_timeout_message
+from cms.http.request_body import (
+    BODY_DEADLINE_KEY,
+    BODY_KEY,
+    body_timeout_message,
+    scope_header,
+)
 from cms.http.transport import Refusal
 
 
@@ -25,13 +30,6 @@ def _size(limit: int) -> str:
     if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
         return f"{limit:,} bytes ({limit // (1024 * 1024)} MiB)"
     return f"{limit:,} bytes"
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
 
 
 class BodyLimitMiddleware:
@@ -47,7 +45,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _header(scope, b"content-length")
+        declared = scope_header(scope, b"content-length")
         try:
             if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
                 raise _TooLarge
@@ -100,5 +98,5 @@ class BodyLimitMiddleware:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, refusal: Refusal) -> None:
-        media_type = negotiate(_header(scope, b"accept")) or JSON
+        media_type = negotiate(scope_header(scope, b"accept")) or JSON
         await refusal.response(media_type, close=True)(scope, receive, send)

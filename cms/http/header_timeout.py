@@ -24,7 +24,7 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from cms.http.media_types import JSON, negotiate
-from cms.http.request_body import BODY_DEADLINE_KEY, body_timeout_message
+from cms.http.request_body import BODY_DEADLINE_KEY, body_timeout_message, scope_header
 
 
 def _timeout_response(message: str, media_type: str = JSON) -> bytes:
@@ -110,8 +110,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self._body_timer = None
         if self.transport.is_closing() or not self._body_pending:
             return
-        accept = next((v for k, v in self.scope["headers"] if k == b"accept"), None)
-        media_type = negotiate(accept.decode("latin-1") if accept is not None else None) or JSON
+        media_type = negotiate(scope_header(self.scope, b"accept")) or JSON
         message = body_timeout_message(self.body_timeout_s)
         self.transport.write(_timeout_response(message, media_type))
         self.transport.close()
