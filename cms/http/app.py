@@ -16,6 +16,7 @@ from cms.db.config import Pool
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import enable_statement_counting
 from cms.http.body_limit import BodyLimitMiddleware
+from cms.http.cached_answers import CachedAnswers
 from cms.http.client_address import trusted_networks
 from cms.http.feeds import feed, sitemap
 from cms.http.graphiql import STATIC_DIR, STATIC_PATH
@@ -88,6 +89,8 @@ def create_app(settings: Settings) -> Starlette:
                 allow_headers=["Authorization", "Content-Type"],
             )
         )
+    # Innermost, so answers from memory still pass the limits, metrics and CORS.
+    middleware.append(Middleware(CachedAnswers, endpoint=graphql))
     app = Starlette(
         debug=False,
         routes=routes,

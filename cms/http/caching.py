@@ -97,18 +97,29 @@ class _Encoded(Response):
         self.raw_headers = raw_headers
 
 
-def cached_answer(request: Request, entry: Entry, freshness: Freshness) -> Response:
-    """`with_cache_headers(request, entry.response(), freshness)`, its headers (and ETag)
-    built once per entry for each way of answering."""
-    shareable = request.method == "GET" and "authorization" not in request.headers
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+def encoded_answer(
+    entry: Entry, shareable: bool, freshness: Freshness
+) -> tuple[RawHeaders, str | None]:
+    """The headers (encoded) and ETag of `entry`'s answer to a shareable request (an
+    anonymous GET) or to another, built once per entry for each way of answering."""
     variant = (shareable, freshness)
-    encoded = entry.answers.get(variant)
+    encoded: tuple[RawHeaders, str | None] | None = entry.answers.get(variant)
     if encoded is None:
         answer = with_cache_headers(
             _SHAREABLE if shareable else _NOT_SHAREABLE, entry.response(), freshness
         )
         encoded = entry.answers[variant] = (answer.raw_headers, answer.headers.get("etag"))
-    raw_headers, etag = encoded
+    return encoded
+
+
+def cached_answer(request: Request, entry: Entry, freshness: Freshness) -> Response:
+    """`with_cache_headers(request, entry.response(), freshness)`, its headers (and ETag)
+    built once per entry for each way of answering."""
+    shareable = request.method == "GET" and "authorization" not in request.headers
+    raw_headers, etag = encoded_answer(entry, shareable, freshness)
     if etag is not None and etag in request.headers.get("if-none-match", ""):
         return with_cache_headers(request, entry.response(), freshness)
     return _Encoded(entry.body, entry.media_type, list(raw_headers))

@@ -67,6 +67,12 @@ class Entry:
         )
 
 
+def answer_key(method: str, media_type: str, raw: bytes) -> str:
+    """The cache key of a request: its method, its query string (GET) or body (POST), and
+    the media type it is answered with."""
+    return hashlib.sha256(f"{method}\0{media_type}\0".encode() + raw).hexdigest()
+
+
 def _cacheable(response: Response) -> bool:
     return (
         response.status_code == 200
@@ -186,9 +192,9 @@ class ResponseCache:
     @staticmethod
     async def key(request: Request, media_type: str) -> str:
         """The request's method and bytes, and the media type it is answered with."""
-        raw = request.url.query.encode() if request.method == "GET" else await request_body(request)
-        head = f"{request.method}\0{media_type}\0".encode()
-        return hashlib.sha256(head + raw).hexdigest()
+        method = request.method
+        raw = request.scope["query_string"] if method == "GET" else await request_body(request)
+        return answer_key(method, media_type, raw)
 
     def get(self, key: str) -> Response | None:
         """A fresh answer, or None."""

@@ -254,3 +254,29 @@ async def test_an_answer_from_memory_has_the_executed_answers_bytes_and_headers(
         else:
             assert executed.headers["Cache-Control"] == "no-store"
             assert "Surrogate-Key" not in executed.headers
+
+
+async def test_answers_from_memory_pass_cors_and_metrics_and_keep_media_types_apart(
+    settings: Settings,
+) -> None:
+    origin = "https://site.example"
+    cors = dataclasses.replace(production(settings), cors_origins=(origin,))
+    async with app_client(cors) as http:
+        await make_post("Kept")
+
+        def ask(accept: str = "application/json") -> Any:
+            headers = {"Origin": origin, "Accept": accept}
+            return http.post("/graphql", json={"query": TITLES}, headers=headers)
+
+        executed = await ask()
+        await Post.filter(title="Kept").update(title="Changed")
+        cached = await ask()
+        other_type = await ask("application/graphql-response+json")
+        metrics = (await http.get("/metrics")).text
+
+    assert cached.headers["access-control-allow-origin"] == origin
+    assert (cached.content, cached.headers) == (executed.content, executed.headers)
+    # A media type not asked for before is executed for itself (the row changed since).
+    assert other_type.headers["content-type"] == "application/graphql-response+json"
+    assert titles(other_type.json()) == [("Changed", 0)]
+    assert 'cms_http_requests_total{method="POST",route="/graphql",status="200"} 3.0' in metrics
