@@ -24,6 +24,7 @@ from cms.api.queries.editor import EditorQueries
 from cms.api.queries.posts import PostQueries
 from cms.api.queries.preview import PreviewQueries
 from cms.api.queries.webhooks import WebhookQueries
+from cms.api.resolvers import plan_resolvers
 from cms.api.subscriptions import EditorSubscriptions, EngagementSubscriptions
 from cms.settings import Limits
 
@@ -71,6 +72,7 @@ def build_schema(limits: Limits | None = None, *, count_sql: bool = False) -> CM
         execution_context_class=ExecutionContext,
     )
     schema.guards = guards
+    plan_resolvers(schema)
     return schema
 
 
