@@ -75,8 +75,10 @@ def client_address(
     networks = trusted_networks(tuple(trusted_proxies))
     if peer is None:
         return "unknown"
+    if not networks:
+        return peer  # no proxy is trusted: nothing to parse
     found = _address(peer)
-    if not networks or found is None or not _trusted(found, networks):
+    if found is None or not _trusted(found, networks):
         return peer
     address: IPAddress = found
     for hop in reversed(_forwarded_hops(headers)):

@@ -111,10 +111,12 @@ async def _feed_page(viewer: Viewer, query: PostQuery, request: PageRequest) -> 
     )  # fmt: skip
     values = [*([tag] if tag else []), *params, *keyset_values(key, request), size + 1]
     rows = [PostRecord.of(row) for row in await fetch(statement, *values)]
-    counted = visible_posts(viewer, query.status if viewer.is_editor else None)
-    if tag:
-        counted = counted.filter(tags__name=tag)
-    return keyset_page(rows, key, request, counted.count)
+
+    async def count() -> int:  # only when totalCount is asked for
+        counted = visible_posts(viewer, query.status if viewer.is_editor else None)
+        return await (counted.filter(tags__name=tag) if tag else counted).count()
+
+    return keyset_page(rows, key, request, count)
 
 
 def _tag(query: PostQuery) -> str | None:

@@ -46,6 +46,11 @@ class ViewBuffer(Protocol):
         """Views counted but not yet in the database, by post (posts without any omitted)."""
         ...
 
+    def pending_here(self, post_id: int) -> int | None:
+        """`pending` for one post at once, when this process holds every buffered view
+        (memory); None when they must be asked for (Redis)."""
+        ...
+
     async def flush(self) -> int:
         """Add buffered views to the database; the number of views written (bots' too)."""
         ...
@@ -103,6 +108,9 @@ class MemoryViewBuffer:
             if n:
                 counts[post_id] = n
         return counts
+
+    def pending_here(self, post_id: int) -> int:
+        return self._pending.get(post_id, 0) + self._flushing.get(post_id, 0)
 
     async def flush(self) -> int:
         if not self._pending and not self._bots:
@@ -199,6 +207,9 @@ class RedisViewBuffer:
         # Should this fail, the view is counted in memory instead: seen, and counted once.
         await self._redis.hincrby(self._pending_key, f"{kind}{post_id}", 1)
         return True
+
+    def pending_here(self, post_id: int) -> None:
+        return None  # other instances' views are in Redis
 
     async def pending(self, post_ids: Iterable[int]) -> dict[int, int]:
         ids = [str(post_id) for post_id in post_ids]

@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 import strawberry
 
-from cms.api.execution import ExecutionContext
+from cms.api.execution import ExecutionContext, _reader
 
 
 @strawberry.enum
@@ -24,6 +24,14 @@ class Item:
     at: datetime
     mood: Mood
     tags: list[str]
+
+    @strawberry.field
+    def shout(self) -> str:  # a getter: read like an attribute
+        return self.name.upper()
+
+    @strawberry.field
+    def named(self, info: strawberry.Info) -> str:  # asks for info: graphql-core's path
+        return f"{info.field_name}: {self.name}"
 
 
 @strawberry.type
@@ -41,6 +49,14 @@ def _items(name_of_second: Any = "b") -> list[Item]:
 
 
 @strawberry.type
+class Counted:
+    count: int
+    maybe: int | None
+    flag: bool
+    name: str
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def box(self) -> Box:
@@ -54,6 +70,12 @@ class Query:
     async def later(self) -> list[Item]:
         return _items()
 
+    @strawberry.field
+    def counted(self) -> list[Counted]:
+        # Values the built-in scalars pass unchanged, and some they convert or refuse.
+        odd: dict[str, Any] = {"count": True, "maybe": 2**31, "flag": 1, "name": 5}
+        return [Counted(count=-(2**31), maybe=None, flag=True, name="a"), Counted(**odd)]
+
 
 plain = strawberry.Schema(query=Query)
 compiled = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
@@ -65,6 +87,11 @@ DOCUMENTS = [
     "{ box { items { name } items { note } } }",
     "{ later { name at } }",
     "{ broken { label items { name } } }",
+    "{ counted { count maybe flag name } }",
+    "{ counted { count flag } }",
+    "{ box { items { shout name named } } }",
+    "{ broken { items { name shout } } }",
+    "{ broken { items { shout } } }",
 ]
 
 
@@ -87,3 +114,12 @@ async def test_a_null_in_a_non_null_field_is_the_usual_error() -> None:
     assert [(e.message, e.path) for e in errors] == [
         ("Cannot return null for non-nullable field Item.name.", ["broken", "items", 1, "name"])
     ]
+
+
+def test_getters_are_read_like_attributes_and_nothing_else_is() -> None:
+    item = compiled._schema.type_map["Item"]
+    fields = item.fields  # type: ignore[attr-defined]
+
+    assert _reader(fields["name"]) is not None
+    assert _reader(fields["shout"]) is not None
+    assert _reader(fields["named"]) is None

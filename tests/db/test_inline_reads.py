@@ -10,6 +10,7 @@ from pathlib import Path
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from cms.db.backends.inline_reads import BUDGET_S, InlineReader
 from cms.db.backends.sqlite import TimedSqliteClient
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import count_statements, enable_statement_counting
@@ -113,3 +114,10 @@ async def test_a_database_in_memory_reads_through_its_only_connection(tmp_path: 
         assert client().read_inline("SELECT 1", []) is None
     finally:
         await close_database()
+
+
+def test_a_statement_time_limit_smaller_than_the_budget_binds_inline_reads_too() -> None:
+    # Past it, a statement runs again on the worker thread, which reports the limit.
+    assert InlineReader("cms.sqlite3", limit_s=0.001).budget_s == 0.001
+    assert InlineReader("cms.sqlite3", limit_s=10).budget_s == BUDGET_S
+    assert InlineReader("cms.sqlite3").budget_s == BUDGET_S

@@ -16,8 +16,16 @@ NodeT = TypeVar("NodeT")
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    cursors: strawberry.Private[Sequence[str]]
+
+    # Encoded only when asked for, like the edges' cursors.
+    @strawberry.field
+    def start_cursor(self) -> str | None:
+        return self.cursors[0] if self.cursors else None
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
 
 
 @strawberry.type
@@ -55,9 +63,6 @@ class Connection(Generic[NodeT]):
             for index, item in enumerate(page.items)
         ]
         info = PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
+            has_next_page=page.has_next, has_previous_page=page.has_previous, cursors=cursors
         )
         return cls(edges=edges, page_info=info, total=total or page.count)

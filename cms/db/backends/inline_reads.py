@@ -34,8 +34,11 @@ class InlineReader:
     """A read-only connection to one database file, used from one thread (the event
     loop's); `rows` answers None where the worker thread must run the statement."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, limit_s: float = 0) -> None:
         self.filename = filename
+        # The statement time limit binds here too, when it is the smaller (a statement
+        # past it runs again on the worker thread, which reports the limit).
+        self.budget_s = min(BUDGET_S, limit_s) if limit_s > 0 else BUDGET_S
         self._connection: sqlite3.Connection | None = None
         self._started = 0.0
         self._unusable = filename == ":memory:" or filename.startswith("file:")
@@ -58,7 +61,7 @@ class InlineReader:
             self._connection = None
 
     def _overdue(self) -> int:
-        return int(time.thread_time() - self._started > BUDGET_S)
+        return int(time.thread_time() - self._started > self.budget_s)
 
     def _open(self) -> sqlite3.Connection | None:
         if self._unusable:

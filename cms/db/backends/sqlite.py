@@ -74,7 +74,7 @@ class TimedSqliteClient(SqliteClient):
         super().__init__(file_path, **kwargs)
         self.pragmas.pop("statement_timeout", None)
         self.statement_timeout = float(statement_timeout)
-        self._inline = InlineReader(file_path)
+        self._inline = InlineReader(file_path, self.statement_timeout)
 
     def _in_transaction(self) -> SqliteTransactionContext:
         return _TransactionContext(SqliteTransactionWrapper(self), self._lock)
