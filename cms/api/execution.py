@@ -36,11 +36,15 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from graphql.type.scalars import serialize_boolean, serialize_int, serialize_string
+from strawberry.relay import GlobalID, Node
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 Complete = Callable[[Any], Any]
 
 _BACKREF = "strawberry-definition"
+_NODE_ID = Node._id.__func__
+_RESOLVE_ID = Node.resolve_id.__func__  # type: ignore[attr-defined]
+_RESOLVE_TYPENAME = Node.resolve_typename.__func__  # type: ignore[attr-defined]
 _MAX_PLANS = 4096
 
 
@@ -51,25 +55,28 @@ class _Refused(Exception):
 Read = Callable[[Any], Any]
 
 
-# By the field's id; the entry holds the field (schemas live as long as the process).
-_readers: dict[int, tuple[Any, Read | None]] = {}
+# By the ids of the type and field; the entry holds both (schemas live as long as the
+# process).
+_readers: dict[tuple[int, int], tuple[Any, Any, Read | None]] = {}
 
 
-def _reader(field: Any) -> Read | None:
-    entry = _readers.get(id(field))
-    if entry is not None and entry[0] is field:
-        return entry[1]
-    read = _find_reader(field)
+def _reader(owner: GraphQLObjectType, field: Any) -> Read | None:
+    key = (id(owner), id(field))
+    entry = _readers.get(key)
+    if entry is not None and entry[0] is owner and entry[1] is field:
+        return entry[2]
+    read = _find_reader(owner, field)
     if len(_readers) < _MAX_PLANS:
-        _readers[id(field)] = (field, read)
+        _readers[key] = (owner, field, read)
     return read
 
 
-def _find_reader(field: Any) -> Read | None:
-    """How to read a field's value off its object, without graphql-core: the attribute of
-    a Strawberry field with no resolver, or a resolver that is a plain method taking only
-    `self` (a getter: `Edge.cursor`). None for anything else (arguments, `info`, field
-    extensions such as permissions, async resolvers)."""
+def _find_reader(owner: GraphQLObjectType, field: Any) -> Read | None:
+    """How to read a field's value off an object of type `owner`, without graphql-core:
+    the attribute of a Strawberry field with no resolver, a resolver that is a plain
+    method taking only `self` (a getter: `Edge.cursor`), or Relay's `id`. None for
+    anything else (arguments, `info`, field extensions such as permissions, async
+    resolvers)."""
     definition = (field.extensions or {}).get(_BACKREF)
     if definition is None or field.args:
         return None
@@ -80,12 +87,40 @@ def _find_reader(field: Any) -> Read | None:
     resolver = getattr(definition, "base_resolver", None)
     if resolver is None or definition.extensions or definition.arguments:
         return None
+    relay_id = _relay_id(owner, resolver.wrapped_func)
+    if relay_id is not None:
+        return relay_id
     method = resolver.wrapped_func
     if not inspect.isfunction(method) or _not_plain(method):
         return None
     if list(inspect.signature(method).parameters) != ["self"] or resolver.self_parameter is None:
         return None
     return cast(Read, method)
+
+
+def _relay_id(owner: GraphQLObjectType, method: Any) -> Read | None:
+    """The `id` of a Node type that keeps Strawberry's `resolve_id` and `resolve_typename`:
+    the global id `Node._id` makes, from the type's name and its `NodeID` attribute."""
+    if getattr(method, "__func__", None) is not _NODE_ID:
+        return None
+    origin = getattr(method, "__self__", None)
+    if not isinstance(origin, type) or not issubclass(origin, Node):
+        return None
+    if (
+        origin.resolve_id.__func__ is not _RESOLVE_ID  # type: ignore[attr-defined]
+        or origin.resolve_typename.__func__ is not _RESOLVE_TYPENAME  # type: ignore[attr-defined]
+    ):
+        return None
+    attribute = origin.resolve_id_attr()
+    type_name = owner.name
+
+    def read(value: Any) -> GlobalID:
+        node_id = getattr(value, attribute) if type(value) is origin else None
+        if node_id is None:
+            raise _Refused  # another class, or no id: as Strawberry would see it
+        return GlobalID(type_name=type_name, node_id=str(node_id))
+
+    return read
 
 
 def _not_plain(function: Callable[..., Any]) -> bool:
@@ -179,7 +214,7 @@ def _object(object_type: GraphQLObjectType, node: FieldNode) -> Complete | None:
             fields.append((response, None, _constant(object_type.name)))
             continue
         field = object_type.fields.get(selection.name.value)
-        read = _reader(field) if field is not None else None
+        read = _reader(object_type, field) if field is not None else None
         child = compile_selection(field.type, selection) if field and read else None
         if child is None:
             return None
@@ -281,7 +316,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             node = field_details_list[0].node
             field = parent_type.fields.get(node.name.value)
             if field is not None and not node.arguments:
-                read = _reader(field)
+                read = _reader(parent_type, field)
                 plan = _plan(field.type, node) if read else None
                 if plan is not None and read is not None:
                     try:

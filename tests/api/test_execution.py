@@ -8,6 +8,8 @@ from typing import Any, cast
 
 import pytest
 import strawberry
+from graphql import GraphQLObjectType
+from strawberry import relay
 
 from cms.api.execution import ExecutionContext, _reader
 
@@ -57,6 +59,21 @@ class Counted:
 
 
 @strawberry.type
+class Thing(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+
+
+@strawberry.type
+class Custom(relay.Node):
+    code: relay.NodeID[str]
+
+    @classmethod
+    def resolve_id(cls, root: Custom, *, info: strawberry.Info) -> str:
+        return f"custom-{root.code}"
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def box(self) -> Box:
@@ -69,6 +86,14 @@ class Query:
     @strawberry.field
     async def later(self) -> list[Item]:
         return _items()
+
+    @strawberry.field
+    def things(self) -> list[Thing]:
+        return [Thing(id=1, title="a"), Thing(id=22, title="b")]
+
+    @strawberry.field
+    def customs(self) -> list[Custom]:
+        return [Custom(code="c")]
 
     @strawberry.field
     def counted(self) -> list[Counted]:
@@ -92,6 +117,8 @@ DOCUMENTS = [
     "{ box { items { shout name named } } }",
     "{ broken { items { name shout } } }",
     "{ broken { items { shout } } }",
+    "{ things { id title } }",
+    "{ customs { id } things { id } }",
 ]
 
 
@@ -117,9 +144,15 @@ async def test_a_null_in_a_non_null_field_is_the_usual_error() -> None:
 
 
 def test_getters_are_read_like_attributes_and_nothing_else_is() -> None:
-    item = compiled._schema.type_map["Item"]
-    fields = item.fields  # type: ignore[attr-defined]
+    types = compiled._schema.type_map
+    item, thing, custom = types["Item"], types["Thing"], types["Custom"]
+    assert isinstance(item, GraphQLObjectType)
+    assert isinstance(thing, GraphQLObjectType)
+    assert isinstance(custom, GraphQLObjectType)
 
-    assert _reader(fields["name"]) is not None
-    assert _reader(fields["shout"]) is not None
-    assert _reader(fields["named"]) is None
+    assert _reader(item, item.fields["name"]) is not None
+    assert _reader(item, item.fields["shout"]) is not None
+    assert _reader(item, item.fields["named"]) is None
+    # Relay's id, unless the type resolves its id its own way.
+    assert _reader(thing, thing.fields["id"]) is not None
+    assert _reader(custom, custom.fields["id"]) is None
