@@ -19,7 +19,7 @@ import operator
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from graphql import (
     FieldNode,
@@ -55,20 +55,33 @@ class _Refused(Exception):
 Read = Callable[[Any], Any]
 
 
-# By the ids of the type and field; the entry holds both (schemas live as long as the
-# process).
-_readers: dict[tuple[int, int], tuple[Any, Any, Read | None]] = {}
+V = TypeVar("V")
+
+
+class _ByIdentity(Generic[V]):
+    """Values made from two long-lived objects (a type and a field, a document's node and
+    its type), keyed by their identities. Each entry holds both objects, so neither id is
+    reused while it lives; past `size` entries the oldest goes."""
+
+    def __init__(self, make: Callable[[Any, Any], V], size: int = _MAX_PLANS) -> None:
+        self._make = make
+        self._size = size
+        self._entries: OrderedDict[tuple[int, int], tuple[Any, Any, V]] = OrderedDict()
+
+    def get(self, first: Any, second: Any) -> V:
+        key = (id(first), id(second))
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is first and entry[1] is second:
+            return entry[2]
+        value = self._make(first, second)
+        self._entries[key] = (first, second, value)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return value
 
 
 def _reader(owner: GraphQLObjectType, field: Any) -> Read | None:
-    key = (id(owner), id(field))
-    entry = _readers.get(key)
-    if entry is not None and entry[0] is owner and entry[1] is field:
-        return entry[2]
-    read = _find_reader(owner, field)
-    if len(_readers) < _MAX_PLANS:
-        _readers[key] = (owner, field, read)
-    return read
+    return _readers.get(owner, field)
 
 
 def _find_reader(owner: GraphQLObjectType, field: Any) -> Read | None:
@@ -96,6 +109,9 @@ def _find_reader(owner: GraphQLObjectType, field: Any) -> Read | None:
     if list(inspect.signature(method).parameters) != ["self"] or resolver.self_parameter is None:
         return None
     return cast(Read, method)
+
+
+_readers: _ByIdentity[Read | None] = _ByIdentity(_find_reader)
 
 
 def _relay_id(owner: GraphQLObjectType, method: Any) -> Read | None:
@@ -250,23 +266,12 @@ def compile_selection(return_type: GraphQLOutputType, node: FieldNode) -> Comple
     return None  # interfaces and unions resolve their type at run time
 
 
-# Keyed by the node's id; the entry holds the node itself, so the id is not reused
-# while the entry lives (parsed documents are cached and shared by requests).
-_plans: OrderedDict[tuple[int, int], tuple[FieldNode, GraphQLOutputType, Complete | None]] = (
-    OrderedDict()
-)
+# Parsed documents are cached and shared by requests: their nodes live on.
+_plans: _ByIdentity[Complete | None] = _ByIdentity(compile_selection)
 
 
 def _plan(return_type: GraphQLOutputType, node: FieldNode) -> Complete | None:
-    key = (id(node), id(return_type))
-    entry = _plans.get(key)
-    if entry is not None and entry[0] is node and entry[1] is return_type:
-        return entry[2]
-    plan = compile_selection(return_type, node)
-    _plans[key] = (node, return_type, plan)
-    if len(_plans) > _MAX_PLANS:
-        _plans.popitem(last=False)
-    return plan
+    return _plans.get(return_type, node)
 
 
 def _helpers(executor: weakref.ref[ExecutionContext]) -> GraphQLResolveInfoHelpers:
