@@ -38,10 +38,11 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from graphql.type.scalars import serialize_boolean, serialize_int, serialize_string
 from strawberry.relay import GlobalID, Node
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 Complete = Callable[[Any], Any]
 
-_BACKREF = "strawberry-definition"
+_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 _NODE_ID = Node._id.__func__
 _RESOLVE_ID = Node.resolve_id.__func__  # type: ignore[attr-defined]
 _RESOLVE_TYPENAME = Node.resolve_typename.__func__  # type: ignore[attr-defined]
@@ -104,11 +105,10 @@ def _find_reader(owner: GraphQLObjectType, field: Any) -> Read | None:
     if relay_id is not None:
         return relay_id
     method = resolver.wrapped_func
-    if not inspect.isfunction(method) or _not_plain(method):
+    asks_more = resolver.info_parameter or resolver.parent_parameter or resolver.root_parameter
+    if not inspect.isfunction(method) or resolver.is_async or asks_more:
         return None
-    if list(inspect.signature(method).parameters) != ["self"] or resolver.self_parameter is None:
-        return None
-    return cast(Read, method)
+    return cast(Read, method) if resolver.self_parameter is not None else None
 
 
 _readers: _ByIdentity[Read | None] = _ByIdentity(_find_reader)
@@ -137,14 +137,6 @@ def _relay_id(owner: GraphQLObjectType, method: Any) -> Read | None:
         return GlobalID(type_name=type_name, node_id=str(node_id))
 
     return read
-
-
-def _not_plain(function: Callable[..., Any]) -> bool:
-    return (
-        inspect.iscoroutinefunction(function)
-        or inspect.isasyncgenfunction(function)
-        or inspect.isgeneratorfunction(function)
-    )
 
 
 # Built-in scalars whose serializer returns a value of exactly this type unchanged (Int:

@@ -21,13 +21,14 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry import Schema
 from strawberry.relay.types import GlobalID
 from strawberry.scalars import is_scalar
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import StrawberryArgument, convert_argument
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.enum import has_enum_definition
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 
-_BACKREF = "strawberry-definition"
+_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 
 Converter = Callable[[Any, Any], Any]  # (value, strawberry info) -> argument
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from tortoise.connection import get_connection
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
-from cms.db.backends.inline_reads import BUDGET_S, InlineReader
 from cms.db.backends.sqlite import TimedSqliteClient
+from cms.db.failures import is_statement_timeout
 from cms.db.lifecycle import close_database, open_database
 from cms.db.statements import count_statements, enable_statement_counting
 from cms.principal import ANONYMOUS
@@ -25,6 +27,10 @@ HEAVY = Statement(
     " SELECT count(*) FROM n"
 )
 TITLES = Statement("SELECT title FROM post ORDER BY id")
+LIGHT = Statement(
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT 20000)"
+    " SELECT count(*) FROM n"
+)
 
 
 def client() -> TimedSqliteClient:
@@ -116,8 +122,16 @@ async def test_a_database_in_memory_reads_through_its_only_connection(tmp_path: 
         await close_database()
 
 
-def test_a_statement_time_limit_smaller_than_the_budget_binds_inline_reads_too() -> None:
-    # Past it, a statement runs again on the worker thread, which reports the limit.
-    assert InlineReader("cms.sqlite3", limit_s=0.001).budget_s == 0.001
-    assert InlineReader("cms.sqlite3", limit_s=10).budget_s == BUDGET_S
-    assert InlineReader("cms.sqlite3").budget_s == BUDGET_S
+async def test_a_statement_time_limit_smaller_than_the_budget_binds_inline_reads_too(
+    sqlite_url: str,
+) -> None:
+    # Well inside the inline budget (a fraction of a millisecond), far past this limit.
+    await open_database(sqlite_url, statement_timeout_s=1e-6)
+    try:
+        await make_post("First")
+        assert client().read_inline(LIGHT.text("sqlite"), []) is None
+        with pytest.raises(OperationalError) as stopped:
+            await fetch(LIGHT)
+        assert is_statement_timeout(stopped.value)
+    finally:
+        await close_database()

@@ -34,6 +34,7 @@ from graphql import (
     VariableNode,
 )
 from graphql.validation import ValidationContext, ValidationRule
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 ASSUMED_LIST_LENGTH = 10
 PAGE_ARGUMENTS = ("first", "last")
@@ -87,7 +88,7 @@ def build_cost_rule(max_cost: int, max_page_size: int) -> type[ValidationRule]:
                     # The validated document is cached and reused with any variables:
                     # a variable page size counts as the largest page a client may ask for.
                     return max_page_size
-            definition = (field.extensions or {}).get("strawberry-definition")
+            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
             length = getattr(definition, "metadata", None) or {}
             if LIST_LENGTH in length:
                 return int(length[LIST_LENGTH](written))
